@@ -1,0 +1,48 @@
+"""momentum: gradient descent with momentum, in every convention, with exact theory.
+
+The package behind the Momentum book. Every number the book states is computed here
+and checked by the test suite.
+
+* :mod:`momentum.optimizers`: ``GradientDescent``, ``HeavyBall``, ``EMAMomentum``,
+  ``Nesterov``, ``EMANesterov`` and PyTorch's ``TorchSGD``.
+* :mod:`momentum.conversions`: exact equivalences between them (``convert``) and the
+  Nesterov change of variables (``lookahead_points``).
+* :mod:`momentum.run`: ``run(optimizer, problem, x0, steps)`` and its ``Trajectory``.
+* :mod:`momentum.problems`: the worked example, quadratics, Rosenbrock, a double well,
+  noisy gradients and logistic regression on real data.
+* :mod:`momentum.theory`: iteration matrices, spectral radii, the convergence region,
+  optimal tuning and closed-form trajectories on quadratics.
+"""
+
+from momentum import problems, theory
+from momentum.conversions import NotEquivalentError, convert, lookahead_points
+from momentum.optimizers import (
+    EMAMomentum,
+    EMANesterov,
+    GradientDescent,
+    HeavyBall,
+    Nesterov,
+    Optimizer,
+    State,
+    TorchSGD,
+)
+from momentum.run import DivergenceError, Trajectory, run
+
+__all__ = [
+    "DivergenceError",
+    "EMAMomentum",
+    "EMANesterov",
+    "GradientDescent",
+    "HeavyBall",
+    "Nesterov",
+    "NotEquivalentError",
+    "Optimizer",
+    "State",
+    "TorchSGD",
+    "Trajectory",
+    "convert",
+    "lookahead_points",
+    "problems",
+    "run",
+    "theory",
+]

@@ -1,0 +1,274 @@
+r"""The update rules: gradient descent, the four textbook momentum forms and PyTorch's SGD.
+
+Each optimizer is a small immutable object holding its hyperparameters. ``init(x0)``
+returns the starting :class:`State` (velocity zero, step 0) and ``step(state, grad_fn)``
+returns the next one; ``grad_fn`` maps parameters to the gradient :math:`\nabla J`. The
+gradient is passed as a function, not a value, because Nesterov's method evaluates it at
+a look-ahead point rather than at the current parameters.
+
+Hyperparameters may be NumPy arrays. :func:`momentum.run` lines them up against a
+leading batch axis of the parameters, so one optimizer object can describe a whole grid
+of settings that run side by side.
+
+Notation (the book's glossary): :math:`\theta` parameters, :math:`g_t = \nabla
+J(\theta_t)` the gradient, :math:`v` velocity, :math:`\eta` learning rate,
+:math:`\gamma` momentum, :math:`\beta` averaging factor, :math:`\alpha` step size of the
+averaged forms.
+
+References: B. T. Polyak, "Some methods of speeding up the convergence of iteration
+methods", USSR Comp. Math. and Math. Phys. 4(5), 1964; Y. Nesterov, "A method of solving
+a convex programming problem with convergence rate O(1/k²)", Soviet Math. Dokl. 27, 1983;
+I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization and
+momentum in deep learning", ICML 2013; PyTorch, ``torch/optim/sgd.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple, Self
+
+import numpy as np
+
+from momentum import _checks
+from momentum._checks import Hyperparameter
+
+GradientFunction = Callable[[np.ndarray], np.ndarray]
+
+
+class State(NamedTuple):
+    """Where an optimizer is: parameters, velocity (in the optimizer's own convention)
+    and the number of steps taken so far."""
+
+    params: np.ndarray
+    velocity: np.ndarray
+    step: int
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Optimizer:
+    """Common machinery: validation of hyperparameters, ``init`` and batch broadcasting.
+
+    Subclasses list their hyperparameters in ``_checks`` (name → validator) and
+    implement :meth:`step`.
+    """
+
+    _checks: ClassVar[dict[str, Callable[[str, object], Hyperparameter]]] = {}
+
+    def __post_init__(self) -> None:
+        for name, check in self._checks.items():
+            object.__setattr__(self, name, check(name, getattr(self, name)))
+        _ = self.batch_shape  # refuse hyperparameter arrays that cannot broadcast
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Broadcast shape of the hyperparameters: ``()`` for a single setting."""
+        return _checks.broadcast_shapes({name: np.shape(getattr(self, name)) for name in self._checks})
+
+    def init(self, x0: np.ndarray) -> State:
+        """Start at ``x0`` (copied, as float64) with zero velocity."""
+        params = np.array(x0, dtype=np.float64)
+        return State(params, np.zeros_like(params), 0)
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        """Take one step; see the class docstring for the equations."""
+        raise NotImplementedError
+
+    def with_trailing_axes(self, ndim: int) -> Self:
+        """This optimizer with every array hyperparameter given ``ndim`` trailing axes of
+        length one, so that it broadcasts against parameters of shape
+        ``batch_shape + event_shape`` where ``len(event_shape) == ndim``."""
+        changes = {
+            name: np.reshape(value, np.shape(value) + (1,) * ndim)
+            for name in self._checks
+            if np.ndim(value := getattr(self, name)) > 0
+        }
+        return dataclasses.replace(self, **changes)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class GradientDescent(Optimizer):
+    r"""Plain gradient descent.
+
+    .. math:: \theta_{t+1} = \theta_t - \eta\, \nabla J(\theta_t)
+
+    The velocity records the step just taken, :math:`v_{t+1} = \eta\, g_t =
+    \theta_t - \theta_{t+1}`, so that gradient descent is exactly
+    ``HeavyBall(lr, momentum=0)``, velocity included.
+
+    Args:
+        lr: learning rate :math:`\eta > 0`.
+    """
+
+    lr: Hyperparameter
+    _checks: ClassVar = {"lr": _checks.learning_rate}
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        v = self.lr * grad_fn(state.params)
+        return State(state.params - v, v, state.step + 1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class HeavyBall(Optimizer):
+    r"""Classical (Polyak, 1964) "heavy ball" momentum in velocity form.
+
+    .. math::
+        v_{t+1} = \gamma\, v_t + \eta\, \nabla J(\theta_t), \qquad
+        \theta_{t+1} = \theta_t - v_{t+1}, \qquad v_0 = 0.
+
+    Eliminating :math:`v` gives the second-order recurrence
+    :math:`\theta_{t+1} = \theta_t - \eta\, g_t + \gamma(\theta_t - \theta_{t-1})`.
+
+    Args:
+        lr: learning rate :math:`\eta > 0`.
+        momentum: momentum :math:`\gamma \in [0, 1)`.
+    """
+
+    lr: Hyperparameter
+    momentum: Hyperparameter
+    _checks: ClassVar = {"lr": _checks.learning_rate, "momentum": _checks.momentum_factor}
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        v = self.momentum * state.velocity + self.lr * grad_fn(state.params)
+        return State(state.params - v, v, state.step + 1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class EMAMomentum(Optimizer):
+    r"""Momentum as an exponential moving average of gradients (Andrew Ng's course,
+    Dive into Deep Learning §12.6 in its "leaky average" form).
+
+    .. math::
+        v_{t+1} = \beta\, v_t + (1 - \beta)\, \nabla J(\theta_t), \qquad
+        \theta_{t+1} = \theta_t - \alpha\, v_{t+1}, \qquad v_0 = 0.
+
+    With :math:`\eta = \alpha(1-\beta)` and :math:`\gamma = \beta` this is exactly
+    :class:`HeavyBall` (its velocity is :math:`\alpha` times this one); see
+    :func:`momentum.convert`.
+
+    Args:
+        lr: step size :math:`\alpha > 0`.
+        beta: averaging factor :math:`\beta \in [0, 1)`.
+    """
+
+    lr: Hyperparameter
+    beta: Hyperparameter
+    _checks: ClassVar = {"lr": _checks.learning_rate, "beta": _checks.momentum_factor}
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        v = self.beta * state.velocity + (1 - self.beta) * grad_fn(state.params)
+        return State(state.params - self.lr * v, v, state.step + 1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Nesterov(Optimizer):
+    r"""Nesterov's accelerated gradient in look-ahead form (Sutskever et al., 2013, eq. 3–4,
+    with the sign of :math:`v` flipped to match :class:`HeavyBall`).
+
+    .. math::
+        v_{t+1} = \gamma\, v_t + \eta\, \nabla J(\theta_t - \gamma\, v_t), \qquad
+        \theta_{t+1} = \theta_t - v_{t+1}, \qquad v_0 = 0.
+
+    The only change from :class:`HeavyBall` is where the gradient is taken: at the point
+    the momentum is about to carry us to. PyTorch's ``nesterov=True`` runs the same
+    method on the look-ahead points :math:`\theta_t - \gamma v_t`; see
+    :func:`momentum.lookahead_points`.
+
+    Args:
+        lr: learning rate :math:`\eta > 0`.
+        momentum: momentum :math:`\gamma \in [0, 1)`.
+    """
+
+    lr: Hyperparameter
+    momentum: Hyperparameter
+    _checks: ClassVar = {"lr": _checks.learning_rate, "momentum": _checks.momentum_factor}
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        lookahead = state.params - self.momentum * state.velocity
+        v = self.momentum * state.velocity + self.lr * grad_fn(lookahead)
+        return State(state.params - v, v, state.step + 1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class EMANesterov(Optimizer):
+    r"""Nesterov's method written with an exponential moving average.
+
+    .. math::
+        v_{t+1} = \beta\, v_t + (1 - \beta)\, \nabla J(\theta_t - \alpha\beta\, v_t), \qquad
+        \theta_{t+1} = \theta_t - \alpha\, v_{t+1}, \qquad v_0 = 0.
+
+    With :math:`\eta = \alpha(1-\beta)` and :math:`\gamma = \beta` this is exactly
+    :class:`Nesterov` (whose velocity is :math:`\alpha` times this one).
+
+    Args:
+        lr: step size :math:`\alpha > 0`.
+        beta: averaging factor :math:`\beta \in [0, 1)`.
+    """
+
+    lr: Hyperparameter
+    beta: Hyperparameter
+    _checks: ClassVar = {"lr": _checks.learning_rate, "beta": _checks.momentum_factor}
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        lookahead = state.params - self.lr * self.beta * state.velocity
+        v = self.beta * state.velocity + (1 - self.beta) * grad_fn(lookahead)
+        return State(state.params - self.lr * v, v, state.step + 1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TorchSGD(Optimizer):
+    r"""``torch.optim.SGD(params, lr, momentum, dampening, nesterov)``, step for step.
+
+    With momentum buffer :math:`b` (PyTorch's ``momentum_buffer``, stored as the
+    velocity) and :math:`\mu` = ``momentum``, :math:`d` = ``dampening``:
+
+    .. math::
+        b_1 = g_0 \ \text{(first step: no dampening)}, \qquad
+        b_{t+1} = \mu\, b_t + (1 - d)\, g_t \quad (t \ge 1),
+
+    .. math::
+        \theta_{t+1} = \theta_t - \text{lr}\cdot
+        \begin{cases} g_t + \mu\, b_{t+1} & \text{nesterov} \\ b_{t+1} & \text{otherwise,}
+        \end{cases}
+
+    and with :math:`\mu = 0` PyTorch keeps no buffer: :math:`\theta_{t+1} = \theta_t -
+    \text{lr}\, g_t`. With :math:`d = 0` this equals :class:`HeavyBall` with
+    :math:`\eta` = lr (velocity :math:`v = \text{lr}\cdot b`); with :math:`d > 0` the
+    first step is :math:`1/(1-d)` times larger than the EMA form's, so no textbook form
+    matches it exactly. Weight decay and ``maximize`` are not modelled.
+
+    Args:
+        lr: learning rate, > 0.
+        momentum: :math:`\mu \in [0, 1)`.
+        dampening: :math:`d \in [0, 1]`.
+        nesterov: use PyTorch's Nesterov variant (needs :math:`\mu > 0` and :math:`d = 0`,
+            as in PyTorch).
+    """
+
+    lr: Hyperparameter
+    momentum: Hyperparameter
+    dampening: Hyperparameter = 0.0
+    nesterov: bool = False
+    _checks: ClassVar = {
+        "lr": _checks.learning_rate,
+        "momentum": _checks.momentum_factor,
+        "dampening": lambda name, value: _checks.hyperparameter(
+            name, value, 0.0, 1.0, low_open=False, high_open=False),
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not isinstance(self.nesterov, bool | np.bool_):
+            raise ValueError(f"nesterov must be True or False; got {self.nesterov!r}")
+        if self.nesterov and (np.any(np.equal(self.momentum, 0)) or np.any(np.not_equal(self.dampening, 0))):
+            raise ValueError("nesterov=True requires momentum > 0 and dampening = 0 (as in PyTorch); "
+                             f"got momentum={self.momentum!r}, dampening={self.dampening!r}")
+
+    def step(self, state: State, grad_fn: GradientFunction) -> State:
+        g = grad_fn(state.params)
+        mu = self.momentum
+        # PyTorch keeps no buffer when momentum == 0; undamped b = g gives the same step.
+        d = np.where(np.equal(mu, 0), 0.0, self.dampening)
+        b = g if state.step == 0 else mu * state.velocity + (1 - d) * g
+        direction = g + mu * b if self.nesterov else b
+        return State(state.params - self.lr * direction, b, state.step + 1)

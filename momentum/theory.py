@@ -1,0 +1,197 @@
+r"""Exact theory of momentum on quadratics.
+
+On :math:`J(x) = \tfrac12 (x - x^*)^\top A (x - x^*)` write :math:`x - x^* = Q z` with
+:math:`A = Q\,\mathrm{diag}(\lambda)\,Q^\top`. Every coordinate :math:`z` of the heavy ball
+then follows its own second-order recurrence (eliminate :math:`v_t = \theta_{t-1} -
+\theta_t`):
+
+.. math::
+    z_{t+1} = (1 + \gamma - \eta\lambda)\, z_t - \gamma\, z_{t-1}
+    \quad\Longleftrightarrow\quad
+    \begin{pmatrix} z_{t+1} \\ z_t \end{pmatrix} =
+    \underbrace{\begin{pmatrix} 1 + \gamma - \eta\lambda & -\gamma \\ 1 & 0 \end{pmatrix}}_{M}
+    \begin{pmatrix} z_t \\ z_{t-1} \end{pmatrix},
+
+and Nesterov's look-ahead form gives :math:`z_{t+1} = (1+\gamma)(1-\eta\lambda) z_t -
+\gamma(1-\eta\lambda) z_{t-1}`. Both start with :math:`z_{-1} = z_0` (zero velocity).
+The roots of :math:`r^2 - a r + c = 0` (:math:`a` the trace and :math:`c` the
+determinant of :math:`M`) decide everything: the iterates contract per step by the
+spectral radius :math:`\max |r|`.
+
+References: Polyak (1964); Goh, "Why Momentum Really Works", Distill 2017; Lessard,
+Recht and Packard, "Analysis and design of optimization algorithms via integral
+quadratic constraints", SIAM J. Optim. 26(1), 2016.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from momentum.conversions import canonical
+from momentum.optimizers import HeavyBall, Nesterov, Optimizer
+from momentum.problems import Parabola, Quadratic
+from momentum.run import Trajectory, align
+
+ArrayLike = float | np.ndarray
+
+
+def _trace_det(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool):
+    h = np.multiply(lr, eigenvalue)
+    if nesterov:
+        return (1 + momentum) * (1 - h), momentum * (1 - h)
+    return 1 + momentum - h, momentum * np.ones_like(h)
+
+
+def iteration_matrix(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
+    r"""The 2×2 matrix :math:`M` acting on :math:`(z_t, z_{t-1})` (see the module docstring),
+    shape ``(..., 2, 2)`` over the broadcast inputs."""
+    a, c = _trace_det(lr, momentum, eigenvalue, nesterov)
+    a, c = np.broadcast_arrays(a, c)
+    return np.stack([np.stack([a, -c], -1), np.stack([np.ones_like(a), np.zeros_like(a)], -1)], -2)
+
+
+def characteristic_roots(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike,
+                         nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    r"""Roots :math:`r_1, r_2` of :math:`r^2 - a r + c = 0` with :math:`|r_1| \ge |r_2|`.
+
+    For the heavy ball :math:`a = 1 + \gamma - \eta\lambda`, :math:`c = \gamma`. The roots
+    are complex (an oscillating, "underdamped" iterate) exactly when
+    :math:`(1-\sqrt\gamma)^2 < \eta\lambda < (1+\sqrt\gamma)^2`, and then :math:`|r_1| =
+    |r_2| = \sqrt\gamma` whatever η is. The small root is computed as :math:`c/r_1` to
+    avoid cancellation.
+    """
+    a, c = _trace_det(lr, momentum, eigenvalue, nesterov)
+    s = np.sqrt(np.asarray(a * a - 4 * c, dtype=complex))
+    r1 = 0.5 * (a + np.where(np.real(a) >= 0, 1, -1) * s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = np.where(r1 != 0, c / np.where(r1 != 0, r1, 1), 0)
+    return r1, r2
+
+
+def spectral_radius(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
+    r""":math:`\rho = \max(|r_1|, |r_2|)`: the factor by which the error in the eigen-direction
+    of ``eigenvalue`` shrinks per step (asymptotically). The run converges iff ρ < 1."""
+    return np.abs(characteristic_roots(lr, momentum, eigenvalue, nesterov)[0])
+
+
+def convergence_rate(optimizer: Optimizer, eigenvalues: np.ndarray) -> np.ndarray:
+    """The worst spectral radius over ``eigenvalues`` for ``optimizer`` (any convention
+    with an exact heavy-ball or Nesterov equivalent); shape ``optimizer.batch_shape``."""
+    family, lr, gamma = canonical(optimizer)
+    lr, gamma = (np.expand_dims(h, -1) for h in (lr, gamma))
+    return spectral_radius(lr, gamma, np.asarray(eigenvalues), family == "nesterov").max(axis=-1)
+
+
+def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
+    r"""The largest stable learning rate (exclusive) for momentum γ ∈ [0, 1).
+
+    Heavy ball: :math:`\eta\lambda < 2(1+\gamma)`. Nesterov: :math:`\eta\lambda <
+    (2+2\gamma)/(1+2\gamma)`. Both follow from the Jury conditions for
+    :math:`r^2 - ar + c`: :math:`|c| < 1`, :math:`1 - a + c > 0`, :math:`1 + a + c > 0`.
+    """
+    gamma = np.asarray(momentum, dtype=float)
+    bound = (2 + 2 * gamma) / (1 + 2 * gamma) if nesterov else 2 * (1 + gamma)
+    return bound / np.asarray(eigenvalue, dtype=float)
+
+
+def critical_momentum(lr: ArrayLike, eigenvalue: ArrayLike) -> np.ndarray:
+    r"""Heavy-ball momentum that critically damps the eigen-direction: :math:`\gamma =
+    (1 - \sqrt{\eta\lambda})^2` (the double root :math:`r = 1 - \sqrt{\eta\lambda}` for
+    :math:`\eta\lambda \le 1`). Smaller γ overdamps (two real roots), larger γ
+    underdamps (complex roots of modulus √γ)."""
+    return (1 - np.sqrt(np.multiply(lr, eigenvalue))) ** 2
+
+
+class Tuning(NamedTuple):
+    """Hyperparameters that minimise the worst-case rate over eigenvalues in [μ, L]."""
+
+    lr: float
+    momentum: float
+    rate: float
+
+
+def _kappa(mu: float, L: float) -> float:  # noqa: N803
+    if not (0 < mu <= L < np.inf):
+        raise ValueError(f"need 0 < mu <= L < inf; got mu={mu!r}, L={L!r}")
+    return L / mu
+
+
+def tune_gradient_descent(mu: float, L: float) -> Tuning:  # noqa: N803
+    r""":math:`\eta = 2/(\mu + L)`, rate :math:`(\kappa-1)/(\kappa+1)`."""
+    kappa = _kappa(mu, L)
+    return Tuning(2 / (mu + L), 0.0, (kappa - 1) / (kappa + 1))
+
+
+def tune_heavy_ball(mu: float, L: float) -> Tuning:  # noqa: N803
+    r"""Polyak's tuning :math:`\eta^* = 4/(\sqrt L + \sqrt\mu)^2`,
+    :math:`\gamma^* = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2`, rate
+    :math:`(\sqrt\kappa - 1)/(\sqrt\kappa + 1)`. Both μ and L then sit on the edge of the
+    complex region, where :math:`|r| = \sqrt{\gamma^*}`."""
+    kappa = _kappa(mu, L)
+    rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    return Tuning(4 / (np.sqrt(L) + np.sqrt(mu)) ** 2, rate**2, rate)
+
+
+def tune_nesterov(mu: float, L: float) -> Tuning:  # noqa: N803
+    r"""Optimal Nesterov tuning on quadratics (Lessard, Recht, Packard 2016):
+    :math:`\eta = 4/(3L + \mu)`, :math:`\gamma = (\sqrt{3\kappa+1} - 2)/(\sqrt{3\kappa+1} + 2)`,
+    rate :math:`1 - 2/\sqrt{3\kappa + 1}`."""
+    kappa = _kappa(mu, L)
+    root = np.sqrt(3 * kappa + 1)
+    return Tuning(4 / (3 * L + mu), (root - 2) / (root + 2), 1 - 2 / root)
+
+
+def _lucas_u(n: np.ndarray, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
+    r""":math:`U_n = \sum_{k=0}^{n} r_1^{n-k} r_2^k = r_1^n (1 - q^{n+1})/(1 - q)`,
+    :math:`q = r_2/r_1`, for :math:`n \ge -1` (:math:`U_{-1} = 0`).
+
+    Written with ``expm1`` so that it stays accurate when the roots (nearly) coincide,
+    where the textbook :math:`(r_1^{n+1} - r_2^{n+1})/(r_1 - r_2)` loses all digits.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        q = np.where(r1 != 0, r2 / np.where(r1 != 0, r1, 1), 0)
+        log_q = np.log(np.where(q != 0, q, 1))
+        ratio = np.where(log_q == 0, n + 1, np.expm1((n + 1) * log_q) / np.where(log_q == 0, 1, np.expm1(log_q)))
+        ratio = np.where(q == 0, 1, ratio)  # r2 = 0: U_n = r1^n
+        u = np.where(n < 0, 0, np.power(r1, np.maximum(n, 0)) * ratio)
+    return np.real(u)
+
+
+def closed_form(optimizer: Optimizer, problem: Quadratic | Parabola, x0: object, steps: int) -> Trajectory:
+    r"""The exact trajectory of a momentum method on a quadratic, from the characteristic roots.
+
+    In each eigen-direction (see the module docstring), with :math:`z_{-1} = z_0`,
+
+    .. math:: z_t = z_0 \,\big(U_t - c\, U_{t-1}\big), \qquad
+              U_n = \sum_{k=0}^{n} r_1^{\,n-k} r_2^{\,k}
+              = \frac{r_1^{n+1} - r_2^{n+1}}{r_1 - r_2},
+
+    which satisfies the recurrence because :math:`U_n` does and matches :math:`z_0` and
+    :math:`z_{-1}` (:math:`U_0 = 1`, :math:`U_{-1} = 0`, :math:`U_{-2} = -1/c`).
+
+    ``optimizer`` is reduced to its exact heavy-ball or Nesterov equivalent
+    (:func:`momentum.conversions.canonical`); the returned trajectory is that
+    equivalent's, so its velocity is :math:`v_t = \theta_{t-1} - \theta_t`. No run is
+    simulated: this is the check on :func:`momentum.run`.
+    """
+    family, lr, gamma = canonical(optimizer)
+    equivalent = (Nesterov if family == "nesterov" else HeavyBall)(lr, gamma)
+    equivalent, x0, event_shape, steps = align(equivalent, problem, x0, steps)
+    lam, Q, x_star = problem.eigenvalues, problem.eigenvectors, np.asarray(problem.minimizer)
+    vector = event_shape != ()  # a Parabola is a 1-D problem without the axis
+    lr_e, gamma_e = equivalent.lr, equivalent.momentum
+    if not vector:
+        lr_e, gamma_e = np.expand_dims(lr_e, -1), np.expand_dims(gamma_e, -1)
+    _, c = _trace_det(lr_e, gamma_e, lam, family == "nesterov")
+    r1, r2 = characteristic_roots(lr_e, gamma_e, lam, family == "nesterov")
+    t = np.arange(steps + 1).reshape((-1,) + (1,) * np.ndim(r1))
+    z0 = (x0 - x_star) if vector else (x0 - x_star)[..., None]
+    z = (z0 @ Q) * (_lucas_u(t, r1, r2) - c * _lucas_u(t - 1, r1, r2))
+    with np.errstate(over="ignore", invalid="ignore"):
+        params = z @ Q.T + x_star if vector else z[..., 0] + x_star
+        velocity = np.concatenate([np.zeros_like(params[:1]), params[:-1] - params[1:]])
+        loss = problem.loss(params)
+    return Trajectory(params, velocity, loss, np.full(params.shape[1:params.ndim - len(event_shape)], -1),
+                      equivalent, x_star)

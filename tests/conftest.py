@@ -1,0 +1,6 @@
+"""Shared test settings: hypothesis runs derandomised so CI failures reproduce."""
+
+from hypothesis import settings
+
+settings.register_profile("momentum", deadline=None, derandomize=True, max_examples=150)
+settings.load_profile("momentum")

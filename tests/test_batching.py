@@ -1,0 +1,47 @@
+"""A grid of settings in one vectorised run gives the numbers of running each alone."""
+
+import numpy as np
+
+import momentum as m
+
+OPTIMIZERS = {
+    "heavy ball": lambda lr, mom: m.HeavyBall(lr, mom),
+    "ema": lambda lr, mom: m.EMAMomentum(lr * 5, mom),
+    "nesterov": lambda lr, mom: m.Nesterov(lr, mom),
+    "ema nesterov": lambda lr, mom: m.EMANesterov(lr * 5, mom),
+    "torch": lambda lr, mom: m.TorchSGD(lr, mom, dampening=0.3),
+}
+
+
+def test_grid_equals_per_setting_runs():
+    problem = m.problems.Quadratic.from_eigenvalues([0.3, 3.0, 9.0], m.problems.random_rotation(3, 7), [1, 2, 3])
+    lrs, moms = np.array([0.01, 0.05, 0.2, 0.5]), np.array([0.0, 0.5, 0.9])
+    x0 = np.array([4.0, -1.0, 2.0])
+    for name, make in OPTIMIZERS.items():
+        grid = m.run(make(lrs[:, None], moms[None, :]), problem, x0, 50, on_divergence="mark")
+        assert grid.params.shape == (51, 4, 3, 3), name
+        for i, lr in enumerate(lrs):
+            for j, mom in enumerate(moms):
+                alone = m.run(make(lr, mom), problem, x0, 50, on_divergence="mark")
+                np.testing.assert_allclose(grid.params[:, i, j], alone.params, rtol=1e-14, atol=0, err_msg=name)
+                np.testing.assert_allclose(grid.loss[:, i, j], alone.loss, rtol=1e-13, err_msg=name)
+                assert grid.diverged_at[i, j] == alone.diverged_at
+
+
+def test_batch_of_starting_points_on_the_double_well():
+    well = m.problems.DoubleWell()
+    starts = np.linspace(-2, 2, 9)
+    gammas = np.array([0.0, 0.9])
+    grid = m.run(m.HeavyBall(0.02, gammas[:, None]), well, starts[None, :], 300)
+    assert grid.params.shape == (301, 2, 9)
+    for i, gamma in enumerate(gammas):
+        for j, start in enumerate(starts):
+            np.testing.assert_array_equal(grid.params[:, i, j], m.run(m.HeavyBall(0.02, gamma), well, start, 300).params)
+
+
+def test_grid_of_rosenbrock_runs_marks_only_diverging_settings():
+    lrs = np.array([1e-4, 1e-3, 1e-2])
+    grid = m.run(m.HeavyBall(lrs, 0.9), m.problems.Rosenbrock(), [-1.0, 1.0], 200, on_divergence="mark")
+    diverged = grid.diverged_at >= 0
+    np.testing.assert_array_equal(diverged, [False, False, True])
+    # Rosenbrock's curvature near (-1, 1) is about 1200: η = 0.01 is far outside 2(1+γ)/L.

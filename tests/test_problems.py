@@ -1,0 +1,108 @@
+"""Problems: gradients against finite differences, minimisers against their definition
+and, for logistic regression, against scikit-learn as a peer implementation."""
+
+import numpy as np
+import pytest
+from helpers import quadratics
+from hypothesis import given
+from hypothesis import strategies as st
+
+import momentum as m
+
+PROBLEMS = {
+    "parabola": m.problems.Parabola(3.0),
+    "quadratic": m.problems.Quadratic.from_eigenvalues([0.5, 2.0, 7.0], m.problems.random_rotation(3, 1), [1, -1, 2]),
+    "rosenbrock": m.problems.Rosenbrock(),
+    "double well": m.problems.DoubleWell(0.5),
+    "logistic": m.problems.LogisticRegression.breast_cancer(),
+}
+
+
+def central_difference(problem, x, h=1e-6):
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = h
+        grad[index] = (problem.loss(x + step) - problem.loss(x - step)) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+@given(seed=st.integers(0, 2**16))
+def test_gradient_matches_finite_differences(name, seed):
+    problem = PROBLEMS[name]
+    x = np.random.default_rng(seed).uniform(-1.5, 1.5, problem.shape)
+    np.testing.assert_allclose(problem.grad(x), central_difference(problem, x), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_gradient_vanishes_at_the_minimizer(name):
+    problem = PROBLEMS[name]
+    assert np.abs(problem.grad(problem.minimizer)).max() < 1e-12
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_loss_and_grad_are_vectorised_over_leading_axes(name):
+    problem = PROBLEMS[name]
+    xs = np.random.default_rng(0).uniform(-1, 1, (4, 3, *problem.shape))
+    assert problem.loss(xs).shape == (4, 3)
+    assert problem.grad(xs).shape == xs.shape
+    np.testing.assert_allclose(problem.loss(xs)[2, 1], problem.loss(xs[2, 1]), rtol=1e-14)
+    np.testing.assert_allclose(problem.grad(xs)[2, 1], problem.grad(xs[2, 1]), rtol=1e-14)
+
+
+@given(quadratics())
+def test_quadratic_from_eigenvalues(problem):
+    np.testing.assert_allclose(np.linalg.eigvalsh(problem.A), problem.eigenvalues, rtol=1e-12, atol=1e-12)
+    assert problem.condition_number == pytest.approx(problem.L / problem.mu)
+    np.testing.assert_allclose(problem.grad(problem.minimizer), 0, atol=1e-11)
+
+
+def test_rosenbrock_minimum():
+    problem = m.problems.Rosenbrock(a=2.0)
+    np.testing.assert_array_equal(problem.minimizer, [2.0, 4.0])
+    assert problem.loss(problem.minimizer) == 0.0
+
+
+def test_double_well_shape():
+    well = m.problems.DoubleWell(0.5)
+    left, barrier, right = well.stationary_points
+    assert left < -1 < barrier < 0.5 < right < 1  # the tilt pushes both minima left
+    assert well.loss(left) < well.loss(right) < well.loss(barrier)
+    assert well.minimizer == left and well.local_minimizer == right and well.barrier == barrier
+    # 4θ³ − 4θ + s has its roots where the gradient vanishes.
+    np.testing.assert_allclose(well.grad(well.stationary_points), 0, atol=1e-12)
+
+
+def test_noisy_gradient_replays_with_the_same_seed_and_has_the_right_noise():
+    base = m.problems.Parabola()
+    first = m.run(m.HeavyBall(0.05, 0.5), m.problems.NoisyGradient(base, 0.3, seed=4), 1.0, 50)
+    again = m.run(m.HeavyBall(0.05, 0.5), m.problems.NoisyGradient(base, 0.3, seed=4), 1.0, 50)
+    other = m.run(m.HeavyBall(0.05, 0.5), m.problems.NoisyGradient(base, 0.3, seed=5), 1.0, 50)
+    np.testing.assert_array_equal(first.params, again.params)
+    assert not np.array_equal(first.params, other.params)
+    noisy = m.problems.NoisyGradient(base, 0.3, seed=0)
+    samples = noisy.grad(np.zeros(200_000))
+    assert abs(samples.mean()) < 0.003 and samples.std() == pytest.approx(0.3, rel=0.01)
+    np.testing.assert_array_equal(noisy.loss(np.arange(3.0)), base.loss(np.arange(3.0)))
+
+
+def test_logistic_regression_minimizer_matches_scikit_learn():
+    """scikit-learn minimises ½‖w‖² + C Σᵢ ℓᵢ; ours is (1/n) Σᵢ ℓᵢ + (λ/2)‖w‖², the same
+    problem divided by nλC when C = 1/(nλ). The bias is a feature column, so it is
+    penalised alike (fit_intercept=False)."""
+    from sklearn.linear_model import LogisticRegression as Peer
+
+    problem = PROBLEMS["logistic"]
+    n = problem.labels.size
+    peer = Peer(C=1 / (n * problem.l2), fit_intercept=False, tol=1e-12, max_iter=10_000)
+    peer.fit(problem.features, problem.labels)
+    np.testing.assert_allclose(problem.minimizer, peer.coef_[0], rtol=1e-5, atol=1e-6)
+    assert problem.shape == (31,) and n == 569
+
+
+def test_logistic_loss_does_not_overflow_for_huge_weights():
+    problem = PROBLEMS["logistic"]
+    w = np.full(problem.shape, 1e6)
+    assert np.isfinite(problem.loss(w)) and np.isfinite(problem.grad(w)).all()

@@ -1,0 +1,158 @@
+"""Quadratic theory: closed forms against simulation, spectral radii against a peer
+eigenvalue solver, the convergence region, critical damping and optimal tuning."""
+
+import numpy as np
+import pytest
+from helpers import assert_same_path, learning_rates, momenta, quadratics, starting_point
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import momentum as m
+from momentum import theory
+
+METHODS = [m.HeavyBall, m.Nesterov]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@given(problem=quadratics(), eta=learning_rates, gamma=momenta)
+def test_closed_form_equals_simulation(method, problem, eta, gamma):
+    x0 = starting_point(problem)
+    simulated = m.run(method(eta, gamma), problem, x0, 60, on_divergence="mark")
+    assume((simulated.diverged_at < 0).all())
+    exact = theory.closed_form(method(eta, gamma), problem, x0, 60)
+    assert_same_path(exact.params, simulated.params, rtol=1e-12)
+    assert_same_path(exact.velocity, simulated.velocity, rtol=1e-11)
+    np.testing.assert_allclose(exact.loss, simulated.loss, rtol=1e-9, atol=1e-12)
+
+
+@given(problem=quadratics(max_dim=1), eta=st.floats(0.01, 0.45))
+def test_closed_form_is_exact_at_critical_damping(problem, eta):
+    """The double root r = 1 − √(ηλ), where (r₁ⁿ − r₂ⁿ)/(r₁ − r₂) is 0/0."""
+    gamma = theory.critical_momentum(eta, problem.L)
+    x0 = starting_point(problem)
+    simulated = m.run(m.HeavyBall(eta, gamma), problem, x0, 200)
+    exact = theory.closed_form(m.HeavyBall(eta, gamma), problem, x0, 200)
+    assert_same_path(exact.params, simulated.params, rtol=1e-12)
+
+
+def test_closed_form_of_the_worked_example():
+    exact = theory.closed_form(m.HeavyBall(0.1, 0.9), m.problems.Parabola(), 5.0, 3)
+    np.testing.assert_allclose(exact.params, [5, 4, 2.3, 0.31], atol=1e-13)
+    # EMA and PyTorch conventions reduce to the same heavy ball.
+    for optimizer in (m.EMAMomentum(1.0, 0.9), m.TorchSGD(0.1, 0.9)):
+        np.testing.assert_allclose(theory.closed_form(optimizer, m.problems.Parabola(), 5.0, 3).params,
+                                   exact.params, atol=1e-13)
+
+
+def test_closed_form_on_a_grid_equals_batched_simulation():
+    problem = m.problems.Quadratic.from_eigenvalues([0.5, 4.0], m.problems.rotation_2d(0.4), [1.0, -2.0])
+    optimizer = m.HeavyBall(np.linspace(0.05, 0.5, 7)[:, None], np.linspace(0, 0.95, 5))
+    exact = theory.closed_form(optimizer, problem, [3.0, 3.0], 80)
+    simulated = m.run(optimizer, problem, [3.0, 3.0], 80)
+    assert exact.params.shape == simulated.params.shape == (81, 7, 5, 2)
+    assert_same_path(exact.params, simulated.params, rtol=1e-12)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@given(eta=st.floats(1e-3, 3.0), gamma=momenta, lam=st.floats(0.01, 10.0))
+def test_spectral_radius_equals_peer_eigenvalues(nesterov, eta, gamma, lam):
+    peer = np.abs(np.linalg.eigvals(theory.iteration_matrix(eta, gamma, lam, nesterov))).max()
+    # At a double root the roots are only determined to ~√ε; elsewhere to rounding.
+    assert theory.spectral_radius(eta, gamma, lam, nesterov) == pytest.approx(peer, rel=1e-7, abs=1e-12)
+
+
+@given(eta=st.floats(1e-3, 5.0), gamma=momenta, lam=st.floats(0.01, 10.0))
+def test_heavy_ball_convergence_region(eta, gamma, lam):
+    """Stable iff 0 < ηλ < 2(1+γ) (for 0 ≤ γ < 1)."""
+    h = eta * lam
+    assume(abs(h - 2 * (1 + gamma)) > 1e-6)
+    assert (theory.spectral_radius(eta, gamma, lam) < 1) == (h < 2 * (1 + gamma))
+    assert (h < 2 * (1 + gamma)) == (eta < theory.max_stable_lr(gamma, lam))
+
+
+@given(eta=st.floats(1e-3, 5.0), gamma=momenta, lam=st.floats(0.01, 10.0))
+def test_nesterov_convergence_region(eta, gamma, lam):
+    limit = theory.max_stable_lr(gamma, lam, nesterov=True)
+    assume(abs(eta / limit - 1) > 1e-6)
+    assert (theory.spectral_radius(eta, gamma, lam, nesterov=True) < 1) == (eta < limit)
+
+
+@given(eta=st.floats(1e-3, 1.0), gamma=st.floats(0.01, 0.99), lam=st.floats(0.01, 10.0))
+def test_complex_roots_have_modulus_sqrt_gamma(eta, gamma, lam):
+    h = eta * lam
+    assume((1 - np.sqrt(gamma)) ** 2 + 1e-6 < h < (1 + np.sqrt(gamma)) ** 2 - 1e-6)
+    r1, r2 = theory.characteristic_roots(eta, gamma, lam)
+    assert abs(r1.imag) > 0
+    assert abs(r1) == pytest.approx(np.sqrt(gamma), rel=1e-12)
+    assert abs(r2) == pytest.approx(np.sqrt(gamma), rel=1e-12)
+
+
+@given(h=st.floats(1e-4, 1.0))
+def test_critical_damping_gives_a_double_root(h):
+    gamma = theory.critical_momentum(h, 1.0)
+    r1, r2 = theory.characteristic_roots(h, gamma, 1.0)
+    assert abs(r1) == pytest.approx(1 - np.sqrt(h), rel=1e-7, abs=1e-10)
+    assert r1 == pytest.approx(r2, rel=1e-6, abs=1e-8)
+    # Less momentum: two distinct real roots (overdamped); more: complex (underdamped).
+    assert np.isreal(theory.characteristic_roots(h, gamma * 0.9, 1.0)[0]) or gamma == 0
+    assert abs(theory.characteristic_roots(h, min(gamma * 1.1 + 1e-3, 0.999), 1.0)[0].imag) > 0
+
+
+KAPPAS = [10.0, 100.0, 1e3, 1e4]
+
+
+@pytest.mark.parametrize("kappa", KAPPAS)
+@pytest.mark.parametrize(("tune", "nesterov"), [
+    (theory.tune_gradient_descent, False), (theory.tune_heavy_ball, False), (theory.tune_nesterov, True)])
+def test_tuned_rates_are_the_worst_spectral_radius_and_locally_optimal(kappa, tune, nesterov):
+    lam = np.geomspace(1.0, kappa, 2001)
+    tuning = tune(1.0, kappa)
+
+    def worst(eta, gamma):
+        return theory.spectral_radius(eta, gamma, lam, nesterov).max()
+
+    # √ε-level error from the double roots at the ends of the spectrum.
+    assert worst(tuning.lr, tuning.momentum) == pytest.approx(tuning.rate, rel=1e-6)
+    if tune is theory.tune_gradient_descent:
+        assert tuning.rate == pytest.approx((kappa - 1) / (kappa + 1))
+        return
+    for d_eta in (0.99, 1.01):
+        for d_gamma in (0.99, 1.0, 1.01):
+            assert worst(tuning.lr * d_eta, tuning.momentum * d_gamma) > tuning.rate
+
+
+@pytest.mark.parametrize("kappa", KAPPAS)
+def test_tuned_heavy_ball_rate_formula(kappa):
+    tuning = theory.tune_heavy_ball(1.0, kappa)
+    assert tuning.rate == pytest.approx((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1), rel=1e-14)
+    assert tuning.momentum == pytest.approx(tuning.rate**2, rel=1e-14)
+    assert tuning.lr == pytest.approx(4 / (np.sqrt(kappa) + 1) ** 2, rel=1e-14)
+
+
+@pytest.mark.parametrize("kappa", [10.0, 100.0, 1e3])
+def test_measured_rate_of_tuned_heavy_ball(kappa):
+    """Run the tuned heavy ball on a random quadratic with spectrum [1, κ] and measure the
+    per-step contraction over the second half of the run."""
+    eigenvalues = np.concatenate([[1.0, kappa], np.geomspace(1.0, kappa, 8)[1:-1]])
+    problem = m.problems.Quadratic.from_eigenvalues(eigenvalues, m.problems.random_rotation(8, 3))
+    tuning = theory.tune_heavy_ball(problem.mu, problem.L)
+    steps = int(np.ceil(np.log(1e-100) / np.log(tuning.rate)))  # squares stay above underflow
+    error = m.run(m.HeavyBall(tuning.lr, tuning.momentum), problem, np.ones(8), steps).error()
+    measured = (error[-1] / error[steps // 2]) ** (1 / (steps - steps // 2))
+    # The double root at μ adds a factor t to r^t, which costs (2)^(2/steps) here.
+    assert measured == pytest.approx(tuning.rate, rel=0.02)
+    assert measured >= tuning.rate * (1 - 1e-9)
+
+
+def test_convergence_rate_of_an_optimizer_on_a_spectrum():
+    tuning = theory.tune_heavy_ball(1.0, 100.0)
+    for optimizer in (m.HeavyBall(tuning.lr, tuning.momentum),
+                      m.convert(m.HeavyBall(tuning.lr, tuning.momentum), m.EMAMomentum)):
+        assert theory.convergence_rate(optimizer, np.linspace(1, 100, 50)) == pytest.approx(tuning.rate, rel=1e-6)
+    grid = m.HeavyBall(np.array([[0.01], [0.02]]), np.array([0.0, 0.5, 0.9]))
+    assert theory.convergence_rate(grid, [1.0, 10.0]).shape == (2, 3)
+
+
+def test_tuning_needs_a_valid_spectrum():
+    with pytest.raises(ValueError, match="need 0 < mu <= L"):
+        theory.tune_heavy_ball(0.0, 1.0)
