@@ -119,7 +119,7 @@ class Quadratic:
         return float(self.eigenvalues[0])
 
     @property
-    def L(self) -> float:  # noqa: N802 - the standard symbol
+    def L(self) -> float:
         """Largest eigenvalue L (smoothness)."""
         return float(self.eigenvalues[-1])
 

@@ -159,7 +159,8 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
             state = optimizer.step(state, checked_grad)
             # A setting fails when its new iterate or velocity is non-finite (a NaN/inf
             # gradient leads there) or its iterate is beyond the threshold.
-            bad = ~np.isfinite(state.params) | ~np.isfinite(state.velocity) | (np.abs(state.params) > divergence_threshold)
+            bad = (~np.isfinite(state.params) | ~np.isfinite(state.velocity)
+                   | (np.abs(state.params) > divergence_threshold))
             bad = bad.any(axis=event_axes) & (diverged_at < 0)
             if bad.any():
                 if on_divergence == "raise":

@@ -112,19 +112,19 @@ class Tuning(NamedTuple):
     rate: float
 
 
-def _kappa(mu: float, L: float) -> float:  # noqa: N803
+def _kappa(mu: float, L: float) -> float:
     if not (0 < mu <= L < np.inf):
         raise ValueError(f"need 0 < mu <= L < inf; got mu={mu!r}, L={L!r}")
     return L / mu
 
 
-def tune_gradient_descent(mu: float, L: float) -> Tuning:  # noqa: N803
+def tune_gradient_descent(mu: float, L: float) -> Tuning:
     r""":math:`\eta = 2/(\mu + L)`, rate :math:`(\kappa-1)/(\kappa+1)`."""
     kappa = _kappa(mu, L)
     return Tuning(2 / (mu + L), 0.0, (kappa - 1) / (kappa + 1))
 
 
-def tune_heavy_ball(mu: float, L: float) -> Tuning:  # noqa: N803
+def tune_heavy_ball(mu: float, L: float) -> Tuning:
     r"""Polyak's tuning :math:`\eta^* = 4/(\sqrt L + \sqrt\mu)^2`,
     :math:`\gamma^* = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2`, rate
     :math:`(\sqrt\kappa - 1)/(\sqrt\kappa + 1)`. Both μ and L then sit on the edge of the
@@ -134,7 +134,7 @@ def tune_heavy_ball(mu: float, L: float) -> Tuning:  # noqa: N803
     return Tuning(4 / (np.sqrt(L) + np.sqrt(mu)) ** 2, rate**2, rate)
 
 
-def tune_nesterov(mu: float, L: float) -> Tuning:  # noqa: N803
+def tune_nesterov(mu: float, L: float) -> Tuning:
     r"""Optimal Nesterov tuning on quadratics (Lessard, Recht, Packard 2016):
     :math:`\eta = 4/(3L + \mu)`, :math:`\gamma = (\sqrt{3\kappa+1} - 2)/(\sqrt{3\kappa+1} + 2)`,
     rate :math:`1 - 2/\sqrt{3\kappa + 1}`."""

@@ -36,7 +36,8 @@ def test_batch_of_starting_points_on_the_double_well():
     assert grid.params.shape == (301, 2, 9)
     for i, gamma in enumerate(gammas):
         for j, start in enumerate(starts):
-            np.testing.assert_array_equal(grid.params[:, i, j], m.run(m.HeavyBall(0.02, gamma), well, start, 300).params)
+            alone = m.run(m.HeavyBall(0.02, gamma), well, start, 300)
+            np.testing.assert_array_equal(grid.params[:, i, j], alone.params)
 
 
 def test_grid_of_rosenbrock_runs_marks_only_diverging_settings():

@@ -11,7 +11,8 @@ import momentum as m
 
 torch = pytest.importorskip("torch")
 
-PROBLEM = m.problems.Quadratic.from_eigenvalues([0.2, 1.0, 3.0, 8.0], m.problems.random_rotation(4, 11), [1, -2, 0.5, 3])
+PROBLEM = m.problems.Quadratic.from_eigenvalues(
+    [0.2, 1.0, 3.0, 8.0], m.problems.random_rotation(4, 11), minimizer=[1, -2, 0.5, 3])
 X0 = np.array([2.0, -1.0, 4.0, 0.5])
 STEPS = 60
 

@@ -1,0 +1,69 @@
+# The Momentum book. Quick start: `make book` (build the site), `make test` (run every check).
+# Needs only Python >= 3.11, make, and (for the offline MathJax copy) npm.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SETUP  := $(VENV)/.setup-done
+MATHJAX := assets/site/mathjax/tex-chtml.js
+PORT   ?= 8000
+
+.PHONY: book test unit notebooks build-check lint serve lab outputs bench clean
+
+# --- set-up -----------------------------------------------------------------------
+# One virtual environment with the package (editable) and the pinned toolchain.
+# PyTorch's CPU build (for the TorchSGD conformance test) is installed where this
+# machine provides it; elsewhere those tests are reported as skipped.
+$(SETUP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	-$(PY) -m pip install --quiet "torch==2.13.0+cpu" \
+	  || echo "note: PyTorch is not available here; the conformance tests will be skipped"
+	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache once, not inside a notebook
+	touch $@
+
+# MathJax is served by the site itself: copy what it loads from the npm package.
+$(MATHJAX): assets/package.json assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund --silent
+	rm -rf assets/site/mathjax && mkdir -p assets/site/mathjax/input/tex assets/site/mathjax/output/chtml
+	cp assets/node_modules/mathjax/es5/tex-chtml.js assets/site/mathjax/
+	cp -r assets/node_modules/mathjax/es5/input/tex/extensions assets/site/mathjax/input/tex/
+	cp -r assets/node_modules/mathjax/es5/output/chtml/fonts assets/site/mathjax/output/chtml/
+
+# --- the two quick-start commands ---------------------------------------------------
+book: $(SETUP) $(MATHJAX)
+	$(VENV)/bin/jupyter-book build . --all -W --keep-going
+	@echo "The book is in _build/html/index.html (make serve to read it over http)."
+
+test: lint unit notebooks build-check
+
+# --- the parts of `make test` -------------------------------------------------------
+lint: $(SETUP)
+	$(VENV)/bin/ruff check .
+
+unit: $(SETUP)
+	$(VENV)/bin/pytest tests -n auto
+
+# nbval: each chapter re-executed and compared with its committed outputs.
+notebooks: $(SETUP)
+	$(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  -n auto --dist loadscope -p no:cacheprovider chapters
+
+# The book build with warnings (and notebook errors) as errors.
+build-check: book
+
+# --- reading and working locally ----------------------------------------------------
+serve: book
+	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
+
+lab: $(SETUP)
+	$(PY) -m pip install --quiet -c constraints.txt jupyterlab
+	cd chapters && ../$(VENV)/bin/jupyter lab
+
+# Re-execute the chapters in place after changing them or the package, then commit.
+outputs: $(SETUP)
+	$(PY) tools/refresh_outputs.py
+
+clean:
+	rm -rf _build assets/site assets/node_modules
