@@ -33,6 +33,7 @@ $(MATHJAX): assets/package.json assets/package-lock.json
 
 # --- the two quick-start commands ---------------------------------------------------
 book: $(SETUP) $(MATHJAX)
+	rm -rf _build/html  # no stale pages from an earlier build
 	$(VENV)/bin/jupyter-book build . --all -W --keep-going
 	@echo "The book is in _build/html/index.html (make serve to read it over http)."
 
