@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def refresh(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
     elapsed = time.perf_counter() - started
     nbformat.write(notebook, path)
     return elapsed
