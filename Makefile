@@ -49,7 +49,7 @@ unit: $(SETUP)
 # nbval: each chapter re-executed and compared with its committed outputs.
 notebooks: $(SETUP)
 	$(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  -n auto --dist loadscope -p no:cacheprovider chapters
+	  -n auto --dist loadscope chapters
 
 # The book build with warnings (and notebook errors) as errors.
 build-check: book
