@@ -59,12 +59,16 @@ serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
 lab: $(SETUP)
-	$(PY) -m pip install --quiet -c constraints.txt jupyterlab
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[lab]"
 	cd chapters && ../$(VENV)/bin/jupyter lab
 
 # Re-execute the chapters in place after changing them or the package, then commit.
 outputs: $(SETUP)
 	$(PY) tools/refresh_outputs.py
+
+# Benchmarks print their own figures (ratios against baselines run in the same process).
+bench: $(SETUP)
+	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf _build assets/site assets/node_modules

@@ -2,5 +2,5 @@
 
 from hypothesis import settings
 
-settings.register_profile("momentum", deadline=None, derandomize=True, max_examples=150)
+settings.register_profile("momentum", deadline=None, derandomize=True, database=None, max_examples=150)
 settings.load_profile("momentum")
