@@ -67,7 +67,7 @@ def characteristic_roots(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLi
     r1 = 0.5 * (a + np.where(np.real(a) >= 0, 1, -1) * s)
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(r1 != 0, c / np.where(r1 != 0, r1, 1), 0)
-    return r1, r2
+    return np.asarray(r1)[()], r2[()]  # scalars for scalar input
 
 
 def spectral_radius(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
@@ -121,7 +121,7 @@ def _kappa(mu: float, L: float) -> float:
 def tune_gradient_descent(mu: float, L: float) -> Tuning:
     r""":math:`\eta = 2/(\mu + L)`, rate :math:`(\kappa-1)/(\kappa+1)`."""
     kappa = _kappa(mu, L)
-    return Tuning(2 / (mu + L), 0.0, (kappa - 1) / (kappa + 1))
+    return Tuning(float(2 / (mu + L)), 0.0, float((kappa - 1) / (kappa + 1)))
 
 
 def tune_heavy_ball(mu: float, L: float) -> Tuning:
@@ -131,7 +131,7 @@ def tune_heavy_ball(mu: float, L: float) -> Tuning:
     complex region, where :math:`|r| = \sqrt{\gamma^*}`."""
     kappa = _kappa(mu, L)
     rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
-    return Tuning(4 / (np.sqrt(L) + np.sqrt(mu)) ** 2, rate**2, rate)
+    return Tuning(float(4 / (np.sqrt(L) + np.sqrt(mu)) ** 2), float(rate**2), float(rate))
 
 
 def tune_nesterov(mu: float, L: float) -> Tuning:
@@ -140,7 +140,7 @@ def tune_nesterov(mu: float, L: float) -> Tuning:
     rate :math:`1 - 2/\sqrt{3\kappa + 1}`."""
     kappa = _kappa(mu, L)
     root = np.sqrt(3 * kappa + 1)
-    return Tuning(4 / (3 * L + mu), (root - 2) / (root + 2), 1 - 2 / root)
+    return Tuning(float(4 / (3 * L + mu)), float((root - 2) / (root + 2)), float(1 - 2 / root))
 
 
 def _lucas_u(n: np.ndarray, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
@@ -195,3 +195,25 @@ def closed_form(optimizer: Optimizer, problem: Quadratic | Parabola, x0: object,
         loss = problem.loss(params)
     return Trajectory(params, velocity, loss, np.full(params.shape[1:params.ndim - len(event_shape)], -1),
                       equivalent, x_star)
+
+
+def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarray) -> np.ndarray:
+    r"""Exact solution of the heavy-ball ODE :math:`\ddot\theta + a\dot\theta + \lambda\theta = 0`
+    with :math:`\theta(0) = x_0`, :math:`\dot\theta(0) = 0`.
+
+    With roots :math:`s_{1,2} = \big(-a \pm \sqrt{a^2 - 4\lambda}\big)/2`,
+    :math:`\theta(t) = x_0\,(s_1 e^{s_2 t} - s_2 e^{s_1 t})/(s_1 - s_2)`, and
+    :math:`x_0 e^{-at/2}(1 + at/2)` at critical damping :math:`a^2 = 4\lambda`.
+
+    The heavy ball with :math:`\eta = h^2` and :math:`\gamma = 1 - ah` is the explicit
+    discretisation :math:`(\theta_{t+1} - 2\theta_t + \theta_{t-1})/h^2 + a(\theta_t -
+    \theta_{t-1})/h + \lambda\theta_t = 0` of this ODE with time step :math:`h`.
+    """
+    t = np.asarray(times, dtype=float)
+    if damping < 0 or eigenvalue <= 0:
+        raise ValueError(f"need damping >= 0 and eigenvalue > 0; got {damping!r}, {eigenvalue!r}")
+    disc = np.sqrt(complex(damping**2 - 4 * eigenvalue))
+    if abs(disc) < 1e-12 * max(1.0, damping):
+        return x0 * np.exp(-0.5 * damping * t) * (1 + 0.5 * damping * t)
+    s1, s2 = 0.5 * (-damping + disc), 0.5 * (-damping - disc)
+    return np.real(x0 * (s1 * np.exp(s2 * t) - s2 * np.exp(s1 * t)) / (s1 - s2))

@@ -156,3 +156,27 @@ def test_convergence_rate_of_an_optimizer_on_a_spectrum():
 def test_tuning_needs_a_valid_spectrum():
     with pytest.raises(ValueError, match="need 0 < mu <= L"):
         theory.tune_heavy_ball(0.0, 1.0)
+
+
+@pytest.mark.parametrize(("damping", "lam"), [(0.5, 4.0), (4.0, 4.0), (6.0, 4.0), (0.0, 1.0)])
+def test_heavy_ball_ode_solution_against_a_numerical_integrator(damping, lam):
+    """Peer: scipy's adaptive Runge–Kutta on θ'' = −aθ' − λθ (under-, critically, over- and undamped)."""
+    from scipy.integrate import solve_ivp
+
+    times = np.linspace(0, 5, 51)
+    peer = solve_ivp(lambda t, y: [y[1], -damping * y[1] - lam * y[0]], (0, 5), [2.0, 0.0],
+                     t_eval=times, rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(theory.heavy_ball_ode(damping, lam, 2.0, times), peer.y[0], atol=1e-8)
+
+
+def test_heavy_ball_converges_to_the_ode_as_the_step_shrinks():
+    """η = h², γ = 1 − ah: the error at time 3 falls in proportion to h (first order)."""
+    damping, lam, horizon = 1.0, 4.0, 3.0
+    errors = []
+    for h in (0.01, 0.005, 0.0025):
+        steps = round(horizon / h)
+        path = m.run(m.HeavyBall(h**2, 1 - damping * h), m.problems.Parabola(lam), 2.0, steps).params
+        errors.append(abs(path[-1] - theory.heavy_ball_ode(damping, lam, 2.0, horizon)))
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[0] / errors[1] == pytest.approx(2, rel=0.1)
+    assert errors[1] / errors[2] == pytest.approx(2, rel=0.1)
