@@ -188,8 +188,8 @@ def closed_form(optimizer: Optimizer, problem: Quadratic | Parabola, x0: object,
     r1, r2 = characteristic_roots(lr_e, gamma_e, lam, family == "nesterov")
     t = np.arange(steps + 1).reshape((-1,) + (1,) * np.ndim(r1))
     z0 = (x0 - x_star) if vector else (x0 - x_star)[..., None]
-    z = (z0 @ Q) * (_lucas_u(t, r1, r2) - c * _lucas_u(t - 1, r1, r2))
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # unstable settings grow without bound
+        z = (z0 @ Q) * (_lucas_u(t, r1, r2) - c * _lucas_u(t - 1, r1, r2))
         params = z @ Q.T + x_star if vector else z[..., 0] + x_star
         velocity = np.concatenate([np.zeros_like(params[:1]), params[:-1] - params[1:]])
         loss = problem.loss(params)

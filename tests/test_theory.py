@@ -180,3 +180,13 @@ def test_heavy_ball_converges_to_the_ode_as_the_step_shrinks():
     assert errors[0] > errors[1] > errors[2]
     assert errors[0] / errors[1] == pytest.approx(2, rel=0.1)
     assert errors[1] / errors[2] == pytest.approx(2, rel=0.1)
+
+
+def test_closed_form_of_an_unstable_setting_grows_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exact = theory.closed_form(m.HeavyBall(2.0, 0.9), m.problems.Parabola(), 5.0, 3000)
+    # Roots −1.5 and −0.6 (exercise in the package tour): |θ| grows like 1.5^t until it overflows.
+    assert abs(exact.params[100]) > 1e16 and not np.isfinite(exact.params[-1])
