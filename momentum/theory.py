@@ -201,9 +201,11 @@ def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarr
     r"""Exact solution of the heavy-ball ODE :math:`\ddot\theta + a\dot\theta + \lambda\theta = 0`
     with :math:`\theta(0) = x_0`, :math:`\dot\theta(0) = 0`.
 
-    With roots :math:`s_{1,2} = \big(-a \pm \sqrt{a^2 - 4\lambda}\big)/2`,
-    :math:`\theta(t) = x_0\,(s_1 e^{s_2 t} - s_2 e^{s_1 t})/(s_1 - s_2)`, and
-    :math:`x_0 e^{-at/2}(1 + at/2)` at critical damping :math:`a^2 = 4\lambda`.
+    With roots :math:`s_{1,2} = -a/2 \pm d`, :math:`d = \sqrt{a^2/4 - \lambda}` (complex
+    when underdamped), :math:`\theta(t) = x_0\,(s_1 e^{s_2 t} - s_2 e^{s_1 t})/(s_1 - s_2)
+    = x_0 e^{-at/2}\big(\cosh dt + \tfrac{a}{2}\,\sinh(dt)/d\big)`. The second form is
+    evaluated, with :math:`\sinh(dt)/d = t\,\mathrm{sinc}(i\,dt/\pi)`, so it stays exact at
+    and near critical damping (:math:`d \to 0` gives :math:`x_0 e^{-at/2}(1 + at/2)`).
 
     The heavy ball with :math:`\eta = h^2` and :math:`\gamma = 1 - ah` is the explicit
     discretisation :math:`(\theta_{t+1} - 2\theta_t + \theta_{t-1})/h^2 + a(\theta_t -
@@ -212,8 +214,6 @@ def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarr
     t = np.asarray(times, dtype=float)
     if damping < 0 or eigenvalue <= 0:
         raise ValueError(f"need damping >= 0 and eigenvalue > 0; got {damping!r}, {eigenvalue!r}")
-    disc = np.sqrt(complex(damping**2 - 4 * eigenvalue))
-    if abs(disc) < 1e-12 * max(1.0, damping):
-        return x0 * np.exp(-0.5 * damping * t) * (1 + 0.5 * damping * t)
-    s1, s2 = 0.5 * (-damping + disc), 0.5 * (-damping - disc)
-    return np.real(x0 * (s1 * np.exp(s2 * t) - s2 * np.exp(s1 * t)) / (s1 - s2))
+    d = np.sqrt(complex(0.25 * damping**2 - eigenvalue))
+    sinh_over_d = t * np.sinc(1j * d * t / np.pi)  # sin(iz)/(iz) = sinh(z)/z
+    return np.real(x0 * np.exp(-0.5 * damping * t) * (np.cosh(d * t) + 0.5 * damping * sinh_over_d))
