@@ -91,10 +91,13 @@ def test_complex_roots_have_modulus_sqrt_gamma(eta, gamma, lam):
 def test_critical_damping_gives_a_double_root(h):
     gamma = theory.critical_momentum(h, 1.0)
     r1, r2 = theory.characteristic_roots(h, gamma, 1.0)
-    assert abs(r1) == pytest.approx(1 - np.sqrt(h), rel=1e-7, abs=1e-10)
+    # A double root is determined only to ~√ε·|a| (a = 1 + γ − h ≤ 2) in absolute terms:
+    # the rounding ε·a² in the discriminant a² − 4γ becomes √ε·a after the square root.
+    assert abs(r1) == pytest.approx(1 - np.sqrt(h), rel=1e-7, abs=3e-8)
     assert r1 == pytest.approx(r2, rel=1e-6, abs=1e-8)
     # Less momentum: two distinct real roots (overdamped); more: complex (underdamped).
-    assert np.isreal(theory.characteristic_roots(h, gamma * 0.9, 1.0)[0]) or gamma == 0
+    # (At h → 1 the critical γ → 0 and the discriminant drowns in rounding: skip that end.)
+    assert np.isreal(theory.characteristic_roots(h, gamma * 0.9, 1.0)[0]) or gamma < 1e-12
     assert abs(theory.characteristic_roots(h, min(gamma * 1.1 + 1e-3, 0.999), 1.0)[0].imag) > 0
 
 
