@@ -10,11 +10,13 @@ and checked by the test suite.
 * :mod:`momentum.run`: ``run(optimizer, problem, x0, steps)`` and its ``Trajectory``.
 * :mod:`momentum.problems`: the worked example, quadratics, Rosenbrock, a double well,
   noisy gradients and logistic regression on real data.
+* :mod:`momentum.learning`: a train/test split of real data, a one-hidden-layer
+  network and mini-batch stochastic gradients.
 * :mod:`momentum.theory`: iteration matrices, spectral radii, the convergence region,
   optimal tuning and closed-form trajectories on quadratics.
 """
 
-from momentum import problems, theory
+from momentum import learning, problems, theory
 from momentum.conversions import NotEquivalentError, convert, lookahead_points
 from momentum.optimizers import (
     EMAMomentum,
@@ -41,6 +43,7 @@ __all__ = [
     "TorchSGD",
     "Trajectory",
     "convert",
+    "learning",
     "lookahead_points",
     "problems",
     "run",

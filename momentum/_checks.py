@@ -66,6 +66,16 @@ def finite_array(name: str, value: object) -> np.ndarray:
     return array
 
 
+def labelled_data(features: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
+    """Features ``(n, p)`` and labels ``(n,)``, finite, labels 0 or 1."""
+    X, y = finite_array("features", features), finite_array("labels", labels)
+    if X.ndim != 2 or y.shape != X.shape[:1]:
+        raise ValueError(f"features must be (n, p) and labels (n,); got {X.shape} and {y.shape}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("labels must be 0 or 1")
+    return X, y
+
+
 def step_count(value: object) -> int:
     """A number of iterations: a non-negative integer."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:

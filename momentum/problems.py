@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from momentum._checks import finite_array
+from momentum._checks import finite_array, labelled_data
 
 
 class Problem(Protocol):
@@ -268,12 +268,7 @@ class LogisticRegression:
     """
 
     def __init__(self, features: np.ndarray, labels: np.ndarray, l2: float = 1e-2) -> None:
-        X = finite_array("features", features)
-        y = finite_array("labels", labels)
-        if X.ndim != 2 or y.shape != X.shape[:1]:
-            raise ValueError(f"features must be (n, p) and labels (n,); got {X.shape} and {y.shape}")
-        if not np.isin(y, (0.0, 1.0)).all():
-            raise ValueError("labels must be 0 or 1")
+        X, y = labelled_data(features, labels)
         if not (np.isfinite(l2) and l2 > 0):
             raise ValueError(f"l2 must be a finite number > 0; got {l2!r}")
         self.features, self.labels, self.l2 = X, y, float(l2)
@@ -283,20 +278,26 @@ class LogisticRegression:
     def breast_cancer(cls, l2: float = 1e-2) -> LogisticRegression:
         """The Wisconsin breast-cancer data (569 samples, 30 features) shipped with
         scikit-learn, standardised, with a bias column (so 31 parameters)."""
-        from sklearn.datasets import load_breast_cancer
+        from momentum.learning import breast_cancer_split
 
-        data = load_breast_cancer()
-        X = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
-        return cls(np.hstack([X, np.ones((X.shape[0], 1))]), data.target.astype(float), l2)
+        return cls(*breast_cancer_split(test_fraction=0.0)[0], l2)
 
-    def loss(self, w: np.ndarray) -> np.ndarray:
-        z = np.asarray(w) @ self.features.T
-        return np.mean(np.logaddexp(0.0, z) - self.labels * z, axis=-1) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
+    def loss(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """The loss, averaged over all samples or over ``rows`` only (a mini-batch)."""
+        X, y = (self.features, self.labels) if rows is None else (self.features[rows], self.labels[rows])
+        z = np.asarray(w) @ X.T
+        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
 
-    def grad(self, w: np.ndarray) -> np.ndarray:
+    def grad(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """The gradient, averaged over all samples or over ``rows`` only (a mini-batch)."""
         w = np.asarray(w)
-        p = 0.5 * (1 + np.tanh(0.5 * (w @ self.features.T)))  # σ(z) without overflow
-        return (p - self.labels) @ self.features / self.labels.size + self.l2 * w
+        X, y = (self.features, self.labels) if rows is None else (self.features[rows], self.labels[rows])
+        p = 0.5 * (1 + np.tanh(0.5 * (w @ X.T)))  # σ(z) without overflow
+        return (p - y) @ X / y.size + self.l2 * w
+
+    def accuracy(self, w: np.ndarray) -> np.ndarray:
+        """Fraction of samples classified correctly (class 1 where :math:`w^\top x > 0`)."""
+        return np.mean((np.asarray(w) @ self.features.T > 0) == (self.labels == 1), axis=-1)
 
     def hessian(self, w: np.ndarray) -> np.ndarray:
         r""":math:`\frac1n X^\top \mathrm{diag}(\sigma(z)(1-\sigma(z))) X + \lambda I` at one ``w``."""
