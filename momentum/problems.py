@@ -225,6 +225,37 @@ class DoubleWell:
         return np.array(self.stationary_points[1])
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class LessardCounterexample:
+    r"""A smooth, strongly convex function on which the optimally tuned heavy ball does not
+    converge (Lessard, Recht and Packard 2016, §4.6): :math:`\mu = 1`, :math:`L = 25`,
+
+    .. math::
+        \nabla J(\theta) = \begin{cases} 25\theta & \theta < 1 \\ \theta + 24 & 1 \le \theta < 2 \\
+        25\theta - 24 & \theta \ge 2, \end{cases}
+
+    so :math:`J` is piecewise quadratic with a Lipschitz gradient and its minimum at 0.
+    From :math:`\theta_0 = 3.3` the heavy ball with Polyak's tuning for :math:`[\mu, L]`
+    settles into a cycle of period 3; Nesterov's method converges.
+    """
+
+    shape: tuple[int, ...] = dataclasses.field(default=(), init=False)
+    mu: float = dataclasses.field(default=1.0, init=False)
+    L: float = dataclasses.field(default=25.0, init=False)
+
+    def loss(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        return np.where(x < 1, 12.5 * x**2, np.where(x < 2, 0.5 * x**2 + 24 * x - 12, 12.5 * x**2 - 24 * x + 36))
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        return np.where(x < 1, 25 * x, np.where(x < 2, x + 24, 25 * x - 24))
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array(0.0)
+
+
 class NoisyGradient:
     r"""A problem whose gradient carries seeded Gaussian noise:
     :math:`\tilde g(x) = \nabla J(x) + \sigma\,\xi`, :math:`\xi \sim \mathcal N(0, I)`.

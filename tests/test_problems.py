@@ -15,6 +15,7 @@ PROBLEMS = {
     "rosenbrock": m.problems.Rosenbrock(),
     "double well": m.problems.DoubleWell(0.5),
     "logistic": m.problems.LogisticRegression.breast_cancer(),
+    "lessard": m.problems.LessardCounterexample(),
 }
 
 
@@ -106,3 +107,22 @@ def test_logistic_loss_does_not_overflow_for_huge_weights():
     problem = PROBLEMS["logistic"]
     w = np.full(problem.shape, 1e6)
     assert np.isfinite(problem.loss(w)) and np.isfinite(problem.grad(w)).all()
+
+
+def test_lessard_counterexample_cycles_under_the_optimal_heavy_ball_and_not_under_nesterov():
+    # Lessard, Recht, Packard (2016), section 4.6: a period-3 limit cycle from x0 = 3.3.
+    problem = m.problems.LessardCounterexample()
+    hb, nag = m.theory.tune_heavy_ball(problem.mu, problem.L), m.theory.tune_nesterov(problem.mu, problem.L)
+    cycle = m.run(m.HeavyBall(hb.lr, hb.momentum), problem, 3.3, 600).params[-9:]
+    np.testing.assert_allclose(cycle[3:], cycle[:-3], rtol=1e-9)
+    assert np.abs(cycle).min() > 0.5
+    assert abs(m.run(m.Nesterov(nag.lr, nag.momentum), problem, 3.3, 600).final) < 1e-30
+
+
+def test_lessard_counterexample_is_smooth_and_strongly_convex():
+    problem = m.problems.LessardCounterexample()
+    x = np.linspace(-3, 5, 4001)
+    slopes = np.diff(problem.grad(x)) / np.diff(x)
+    assert slopes.min() >= 1 - 1e-9 and slopes.max() <= 25 + 1e-9
+    midpoints = x[:-1] + np.diff(x) / 2
+    np.testing.assert_allclose(np.diff(problem.loss(x)) / np.diff(x), problem.grad(midpoints), rtol=1e-6, atol=1e-6)
