@@ -217,3 +217,23 @@ def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarr
     d = np.sqrt(complex(0.25 * damping**2 - eigenvalue))
     sinh_over_d = t * np.sinc(1j * d * t / np.pi)  # sin(iz)/(iz) = sinh(z)/z
     return np.real(x0 * np.exp(-0.5 * damping * t) * (np.cosh(d * t) + 0.5 * damping * sinh_over_d))
+
+
+def stationary_variance(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, noise_std: ArrayLike) -> np.ndarray:
+    r"""Long-run variance of the heavy ball's iterate along one eigen-direction when every
+    gradient carries independent noise of standard deviation :math:`\sigma`.
+
+    The error :math:`y` obeys :math:`y_{t+1} = a\,y_t - \gamma\,y_{t-1} - \eta\,\sigma\xi_t`
+    with :math:`a = 1 + \gamma - \eta\lambda`. In the stationary state the lag-one
+    covariance is :math:`c_1 = a\,c_0/(1+\gamma)` (Yule–Walker), and the variance
+    :math:`c_0 = a^2c_0 + \gamma^2c_0 - 2a\gamma c_1 + \eta^2\sigma^2` simplifies to
+
+    .. math::
+        \mathrm{Var}(y) = \frac{\eta\sigma^2(1+\gamma)}{\lambda(1-\gamma)(2(1+\gamma) - \eta\lambda)} .
+
+    At a fixed learning rate it grows like :math:`1/(1-\gamma)`; at a fixed effective
+    step :math:`\eta/(1-\gamma)` it barely depends on :math:`\gamma`. Only meaningful
+    inside the stability region (see :func:`max_stable_lr`).
+    """
+    eta, gamma, lam = (np.asarray(x, dtype=float) for x in (lr, momentum, eigenvalue))
+    return eta * np.square(noise_std) * (1 + gamma) / (lam * (1 - gamma) * (2 * (1 + gamma) - eta * lam))

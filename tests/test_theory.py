@@ -193,3 +193,19 @@ def test_closed_form_of_an_unstable_setting_grows_without_warnings():
         exact = theory.closed_form(m.HeavyBall(2.0, 0.9), m.problems.Parabola(), 5.0, 3000)
     # Roots −1.5 and −0.6 (exercise in the package tour): |θ| grows like 1.5^t until it overflows.
     assert abs(exact.params[100]) > 1e16 and not np.isfinite(exact.params[-1])
+
+
+@given(lr_fraction=st.floats(0.01, 0.99), gamma=st.floats(0.0, 0.98), eigenvalue=st.floats(0.1, 10.0))
+def test_stationary_variance_solves_the_lyapunov_equation(lr_fraction, gamma, eigenvalue):
+    # Peer: the covariance X of (y_t, y_{t-1}) solves X = T X T^T + B B^T, solved here by
+    # vectorisation (I - T⊗T) vec X = vec(B B^T), independently of the closed form.
+    lr = lr_fraction * float(m.theory.max_stable_lr(gamma, eigenvalue))
+    T = m.theory.iteration_matrix(lr, gamma, eigenvalue)
+    B = np.array([[-lr], [0.0]])
+    X = np.linalg.solve(np.eye(4) - np.kron(T, T), (B @ B.T).ravel()).reshape(2, 2)
+    np.testing.assert_allclose(m.theory.stationary_variance(lr, gamma, eigenvalue, 1.0), X[0, 0], rtol=1e-8)
+
+
+def test_stationary_variance_of_gradient_descent_by_hand():
+    # gamma = 0: y' = (1 - eta*lam) y - eta*xi, so Var = eta^2 / (1 - (1 - eta*lam)^2).
+    assert m.theory.stationary_variance(0.1, 0.0, 1.0, 2.0) == pytest.approx(4 * 0.01 / (1 - 0.81))
