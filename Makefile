@@ -6,9 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.setup-done
 MATHJAX := assets/site/mathjax/tex-chtml.js
+CHROMIUM := /usr/bin/chromium
 PORT   ?= 8000
 
-.PHONY: book test unit notebooks build-check lint serve lab outputs bench clean
+.PHONY: book test unit notebooks build-check browser lint serve lab outputs bench clean
 
 # --- set-up -----------------------------------------------------------------------
 # One virtual environment with the package (editable) and the pinned toolchain.
@@ -31,13 +32,20 @@ $(MATHJAX): assets/package.json assets/package-lock.json
 	cp -r assets/node_modules/mathjax/es5/input/tex/extensions assets/site/mathjax/input/tex/
 	cp -r assets/node_modules/mathjax/es5/output/chtml/fonts assets/site/mathjax/output/chtml/
 
+# Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM) to run the browser tests"; exit 1; }
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo -E) \
+	  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+
 # --- the two quick-start commands ---------------------------------------------------
 book: $(SETUP) $(MATHJAX)
 	rm -rf _build/html  # no stale pages from an earlier build
 	$(VENV)/bin/jupyter-book build . --all -W --keep-going
 	@echo "The book is in _build/html/index.html (make serve to read it over http)."
 
-test: lint unit notebooks build-check
+test: lint unit notebooks build-check browser
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(SETUP)
@@ -54,6 +62,10 @@ notebooks: $(SETUP)
 # The book build with warnings (and notebook errors) as errors.
 build-check: book
 
+# The built site in headless Chromium, offline; screenshots go to test-artifacts/.
+browser: build-check $(CHROMIUM)
+	$(VENV)/bin/pytest tests/browser -n 2
+
 # --- reading and working locally ----------------------------------------------------
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
@@ -65,6 +77,7 @@ lab: $(SETUP)
 # Re-execute the chapters in place after changing them or the package, then commit.
 outputs: $(SETUP)
 	$(PY) tools/refresh_outputs.py
+	$(PY) tools/collect_exercises.py
 
 # Benchmarks print their own figures (ratios against baselines run in the same process).
 bench: $(SETUP)
