@@ -9,7 +9,7 @@ MATHJAX := assets/site/mathjax/tex-chtml.js
 CHROMIUM := /usr/bin/chromium
 PORT   ?= 8000
 
-.PHONY: book test unit notebooks build-check browser lint serve lab outputs bench clean
+.PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean
 
 # --- set-up -----------------------------------------------------------------------
 # One virtual environment with the package (editable) and the pinned toolchain.
@@ -45,7 +45,7 @@ book: $(SETUP) $(MATHJAX)
 	$(VENV)/bin/jupyter-book build . --all -W --keep-going
 	@echo "The book is in _build/html/index.html (make serve to read it over http)."
 
-test: lint unit notebooks build-check browser
+test: lint unit notebooks build-check browser pdf
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(SETUP)
@@ -65,6 +65,12 @@ build-check: book
 # The built site in headless Chromium, offline; screenshots go to test-artifacts/.
 browser: build-check $(CHROMIUM)
 	$(VENV)/bin/pytest tests/browser -n 2
+
+# A printable version: every chapter on one page, printed to _build/momentum.pdf by
+# Chromium (reuses the executed notebooks of `make book`).
+pdf: build-check $(CHROMIUM)
+	$(VENV)/bin/jupyter-book build . --builder singlehtml -W --keep-going
+	$(PY) tools/print_pdf.py
 
 # --- reading and working locally ----------------------------------------------------
 serve: book

@@ -1,0 +1,68 @@
+"""Print the single-page build of the book to a PDF with Debian's Chromium.
+
+``make pdf`` builds ``_build/singlehtml`` (every chapter on one page) and runs this
+script, which serves it on 127.0.0.1, blocks any other request, waits until MathJax has
+typeset the page and prints it to ``_build/momentum.pdf``. Nothing is fetched from the
+network: the fonts and MathJax are the site's own.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "singlehtml"
+OUTPUT = ROOT / "_build" / "momentum.pdf"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+# Show the worked solutions (folded into dropdowns on the website) and hide the sidebars.
+PRINT_CSS = """
+details.dropdown, details.dropdown > * { display: block !important; }
+.bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .header-article, .prev-next-area { display: none !important; }
+.bd-main .bd-content .bd-article-container { max-width: 100% !important; }
+pre { white-space: pre-wrap !important; word-break: break-all; }
+"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def main() -> int:
+    # The single page is written to chapters/intro.html but links its assets relative to
+    # the site root (_static/, _images/), so it is printed from a copy at the root.
+    (SITE / "book.html").write_bytes((SITE / "chapters" / "intro.html").read_bytes())
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    blocked = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                   else (blocked.append(route.request.url), route.abort()))
+        page.goto(base + "book.html", wait_until="load")
+        page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
+        page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.add_style_tag(content=PRINT_CSS)
+        page.pdf(path=str(OUTPUT), format="A4", print_background=True,
+                 margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+        browser.close()
+    httpd.shutdown()
+    if blocked:
+        print(f"blocked requests outside the site: {blocked}", file=sys.stderr)
+        return 1
+    print(f"wrote {OUTPUT.relative_to(ROOT)} ({OUTPUT.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
