@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.setup-done
 MATHJAX := assets/site/mathjax/tex-chtml.js
 CHROMIUM := /usr/bin/chromium
+SUDO    = $(if $(filter 0,$(shell id -u)),,sudo -E)
 PORT   ?= 8000
 
 .PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean
@@ -35,9 +36,8 @@ $(MATHJAX): assets/package.json assets/package-lock.json
 # Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM) to run the browser tests"; exit 1; }
-	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo -E) \
-	  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null
 
 # --- the two quick-start commands ---------------------------------------------------
 book: $(SETUP) $(MATHJAX)

@@ -44,9 +44,8 @@ def breast_cancer_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[Data
 
     data = load_breast_cancer()
     n = data.target.size
-    test_rows = np.sort(np.random.default_rng(seed).permutation(n)[:round(test_fraction * n)])
     is_test = np.zeros(n, dtype=bool)
-    is_test[test_rows] = True
+    is_test[np.random.default_rng(seed).permutation(n)[:round(test_fraction * n)]] = True
     train_x = data.data[~is_test]
     mean, std = train_x.mean(axis=0), train_x.std(axis=0)
 
@@ -104,28 +103,28 @@ class TwoLayerNetwork:
         p, h = self.features.shape[1], self.hidden
         return w[..., :p * h].reshape(*w.shape[:-1], p, h), w[..., p * h:-1], w[..., -1]
 
-    def _forward(self, w: np.ndarray, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _forward(self, w: np.ndarray, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(X, u, a, z)``: the samples used, the output weights, hidden activations, logits."""
         X = self.features if rows is None else self.features[rows]
         W, u, c = self._unpack(w)
         a = np.tanh(np.einsum("np,...ph->...nh", X, W))
-        return X, a, np.einsum("...nh,...h->...n", a, u) + c[..., None]
+        return X, u, a, np.einsum("...nh,...h->...n", a, u) + c[..., None]
 
     def logits(self, w: np.ndarray) -> np.ndarray:
         """:math:`z`, one per sample: positive means class 1."""
-        return self._forward(np.asarray(w, dtype=float), None)[2]
+        return self._forward(np.asarray(w, dtype=float), None)[3]
 
     def loss(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         w = np.asarray(w, dtype=float)
-        _, _, z = self._forward(w, rows)
+        z = self._forward(w, rows)[3]
         y = self.labels if rows is None else self.labels[rows]
         return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
 
     def grad(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         w = np.asarray(w, dtype=float)
-        X, a, z = self._forward(w, rows)
+        X, u, a, z = self._forward(w, rows)
         y = self.labels if rows is None else self.labels[rows]
         delta = (0.5 * (1 + np.tanh(0.5 * z)) - y) / y.size  # (σ(z) - y)/n without overflow
-        _, u, _ = self._unpack(w)
         hidden_delta = delta[..., :, None] * u[..., None, :] * (1 - np.square(a))
         grad_W = np.einsum("np,...nh->...ph", X, hidden_delta).reshape(*w.shape[:-1], -1)
         grad_u = np.einsum("...nh,...n->...h", a, delta)

@@ -1,15 +1,12 @@
 """The collected exercise pages are exactly what tools/collect_exercises.py writes from
 the chapters (so a changed exercise cannot leave a stale hand-out behind)."""
 
-import importlib.util
 from pathlib import Path
 
+import collect_exercises as collect
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("collect_exercises", ROOT / "tools" / "collect_exercises.py")
-collect = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(collect)
 
 
 @pytest.mark.parametrize("page", ["exercises.md", "solutions.md"])

@@ -8,19 +8,15 @@ network: the fonts and MathJax are the site's own.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
+from offline_browser import launch, serve, wait_for_mathjax
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "singlehtml"
 OUTPUT = ROOT / "_build" / "momentum.pdf"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 # Show the worked solutions (folded into dropdowns on the website) and hide the sidebars.
 PRINT_CSS = """
 details.dropdown, details.dropdown > * { display: block !important; }
@@ -30,33 +26,23 @@ pre { white-space: pre-wrap !important; word-break: break-all; }
 """
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 def main() -> int:
     # The single page is written to chapters/intro.html but links its assets relative to
     # the site root (_static/, _images/), so it is printed from a copy at the root.
     (SITE / "book.html").write_bytes((SITE / "chapters" / "intro.html").read_bytes())
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     blocked = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+    with serve(SITE) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
         page = browser.new_page()
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                    else (blocked.append(route.request.url), route.abort()))
         page.goto(base + "book.html", wait_until="load")
-        page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
-        page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+        wait_for_mathjax(page)
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         page.add_style_tag(content=PRINT_CSS)
         page.pdf(path=str(OUTPUT), format="A4", print_background=True,
                  margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
         browser.close()
-    httpd.shutdown()
     if blocked:
         print(f"blocked requests outside the site: {blocked}", file=sys.stderr)
         return 1

@@ -10,25 +10,18 @@ go to ``test-artifacts/``. Run by ``make browser`` (part of ``make test``) after
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from offline_browser import CHROMIUM, launch, serve, wait_for_mathjax
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make` (dev extra)")
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-# Chromium's own background traffic is switched off; these flags are the ones that work
-# on a machine without network (see the project's toolchain notes).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def toc_pages() -> list[str]:
@@ -45,16 +38,8 @@ SCREENSHOTS = {"chapters/02_algorithm.html", "chapters/04_worked_example.html", 
 def server():
     if not (SITE / "index.html").exists():
         pytest.fail("no built site: run `make book` first (make browser does)")
-    handler = functools.partial(QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+    with serve(SITE) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +47,7 @@ def browser():
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: `make browser` installs it")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -81,9 +66,7 @@ class PageVisit:
         self.page.on("response", lambda res: self.failed.append(f"{res.url}: HTTP {res.status}")
                      if res.status >= 400 else None)
         self.page.goto(urljoin(server, path), wait_until="load")
-        # MathJax 3 typesets asynchronously; its startup promise settles when it is done.
-        self.page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
-        self.page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+        wait_for_mathjax(self.page)
 
     def _route(self, route) -> None:
         if route.request.url.startswith(self.server) or route.request.url.startswith("data:"):
