@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def refresh(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:  # no execution timestamps: they would change every cell on every refresh
+        cell.metadata.pop("execution", None)
     started = time.perf_counter()
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     elapsed = time.perf_counter() - started
