@@ -90,3 +90,17 @@ def broadcast_shapes(shapes: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
     except ValueError:
         described = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
         raise ValueError(f"shapes do not broadcast together: {described}") from None
+
+
+def inplace_arrays(params: object, velocity: object, batch_shape: tuple[int, ...]) -> None:
+    """Parameters and velocity that an in-place step may overwrite: writeable float64
+    arrays of one shape, which the hyperparameters' batch shape broadcasts into."""
+    for name, array in (("params", params), ("velocity", velocity)):
+        if not isinstance(array, np.ndarray) or array.dtype != np.float64 or not array.flags.writeable:
+            got = f"array of {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+            raise ValueError(f"an in-place step needs {name} as a writeable float64 NumPy array; got {got}")
+    if velocity.shape != params.shape:
+        raise ValueError(f"params and velocity must have one shape; got {params.shape} and {velocity.shape}")
+    if batch_shape and broadcast_shapes({"params": params.shape, "hyperparameters": batch_shape}) != params.shape:
+        raise ValueError(f"hyperparameters of batch shape {batch_shape} do not fit in place into params of shape "
+                         f"{params.shape}; use step(), which broadcasts, or start from x0 of the full shape")

@@ -6,6 +6,10 @@ returns the next one; ``grad_fn`` maps parameters to the gradient :math:`\nabla 
 gradient is passed as a function, not a value, because Nesterov's method evaluates it at
 a look-ahead point rather than at the current parameters.
 
+``step_inplace(state, grad_fn)`` takes the same step but overwrites ``state.params`` and
+``state.velocity``: no array-sized temporaries, for large parameter vectors. Each class
+writes its update once, in place (``_update``); ``step`` runs it on copies.
+
 Hyperparameters may be NumPy arrays. :func:`momentum.run` lines them up against a
 leading batch axis of the parameters, so one optimizer object can describe a whole grid
 of settings that run side by side.
@@ -24,7 +28,10 @@ momentum in deep learning", ICML 2013; PyTorch, ``torch/optim/sgd.py``.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import functools
+import os
 from collections.abc import Callable
 from typing import ClassVar, NamedTuple, Self
 
@@ -34,6 +41,14 @@ from momentum import _checks
 from momentum._checks import Hyperparameter
 
 GradientFunction = Callable[[np.ndarray], np.ndarray]
+
+#: Elements per block of :meth:`Optimizer.step_inplace` (1 MiB per float64 array), so
+#: that the arrays of an update stay in cache while NumPy makes its passes over them
+#: (``benchmarks/large_vectors.py`` measures the choice).
+BLOCK = 1 << 17
+#: Threads that share the blocks of a large in-place step (memory bandwidth saturates
+#: at a few).
+THREADS = min(4, os.cpu_count() or 1)
 
 
 class State(NamedTuple):
@@ -60,7 +75,7 @@ class Optimizer:
             object.__setattr__(self, name, check(name, getattr(self, name)))
         _ = self.batch_shape  # refuse hyperparameter arrays that cannot broadcast
 
-    @property
+    @functools.cached_property
     def batch_shape(self) -> tuple[int, ...]:
         """Broadcast shape of the hyperparameters: ``()`` for a single setting."""
         return _checks.broadcast_shapes({name: np.shape(getattr(self, name)) for name in self._checks})
@@ -71,8 +86,64 @@ class Optimizer:
         return State(params, np.zeros_like(params), 0)
 
     def step(self, state: State, grad_fn: GradientFunction) -> State:
-        """Take one step; see the class docstring for the equations."""
+        """Take one step and return the new state (``state`` is left unchanged); see the
+        class docstring for the equations."""
+        shape = np.shape(state.params)
+        if np.shape(state.velocity) != shape or self.batch_shape:
+            shape = np.broadcast_shapes(shape, np.shape(state.velocity), self.batch_shape)
+        params, velocity = np.empty(shape), np.empty(shape)
+        params[...], velocity[...] = state.params, state.velocity
+        return self.step_inplace(State(params, velocity, state.step), grad_fn)
+
+    def step_inplace(self, state: State, grad_fn: GradientFunction) -> State:
+        """Take one step, overwriting ``state.params`` and ``state.velocity``; returns the
+        state with the step count advanced (the same arrays).
+
+        The numbers are exactly those of :meth:`step`. With scalar hyperparameters the
+        update runs in blocks of ``BLOCK`` elements, so that its few NumPy operations
+        find their operands in cache and each array crosses the memory bus once per
+        read or write: on large vectors the step runs at memory speed.
+        """
+        params, velocity = state.params, state.velocity
+        _checks.inplace_arrays(params, velocity, self.batch_shape)
+        grad = np.asarray(grad_fn(self._gradient_point(params, velocity)), dtype=np.float64)
+        if grad.shape != params.shape:
+            raise ValueError(f"the gradient function returned shape {grad.shape} for parameters of shape "
+                             f"{params.shape}")
+        self._blockwise(functools.partial(self._update, step=state.step), params, velocity, grad)
+        return State(params, velocity, state.step + 1)
+
+    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray) -> np.ndarray:
+        """Where the gradient of this step is taken: the parameters themselves (Nesterov's
+        methods override this with their look-ahead point)."""
+        return params
+
+    def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
+        """The update of the class docstring, in place on (blocks of) the arrays."""
         raise NotImplementedError
+
+    def _blockwise(self, function: Callable[..., None], *arrays: np.ndarray) -> None:
+        """Call ``function`` on matching blocks of ``BLOCK`` consecutive elements of the
+        arrays (all of one shape), or once on the whole arrays when hyperparameters are
+        arrays (they must broadcast against the whole) or an array is not contiguous."""
+        if arrays[0].size <= BLOCK or self.batch_shape or not all(array.flags.c_contiguous for array in arrays):
+            function(*arrays)
+            return
+        flat = [array.reshape(-1) for array in arrays]
+
+        def run_blocks(starts: range) -> None:
+            for start in starts:
+                function(*(array[start:start + BLOCK] for array in flat))
+
+        starts = range(0, flat[0].size, BLOCK)
+        threads = min(THREADS, len(starts))
+        if threads == 1:
+            run_blocks(starts)
+            return
+        # NumPy releases the GIL inside its loops, so threads share the memory bandwidth;
+        # every element is computed exactly as in one thread.
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            list(pool.map(run_blocks, [starts[i::threads] for i in range(threads)]))
 
     def with_trailing_axes(self, ndim: int) -> Self:
         """This optimizer with every array hyperparameter given ``ndim`` trailing axes of
@@ -103,9 +174,9 @@ class GradientDescent(Optimizer):
     lr: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate}
 
-    def step(self, state: State, grad_fn: GradientFunction) -> State:
-        v = self.lr * grad_fn(state.params)
-        return State(state.params - v, v, state.step + 1)
+    def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
+        np.multiply(self.lr, grad, out=velocity)  # v = η g
+        params -= velocity                        # θ ← θ − v
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -128,9 +199,10 @@ class HeavyBall(Optimizer):
     momentum: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate, "momentum": _checks.momentum_factor}
 
-    def step(self, state: State, grad_fn: GradientFunction) -> State:
-        v = self.momentum * state.velocity + self.lr * grad_fn(state.params)
-        return State(state.params - v, v, state.step + 1)
+    def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
+        velocity *= self.momentum      # v ← γ v
+        velocity += self.lr * grad     #       + η g
+        params -= velocity             # θ ← θ − v
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -155,9 +227,10 @@ class EMAMomentum(Optimizer):
     beta: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate, "beta": _checks.momentum_factor}
 
-    def step(self, state: State, grad_fn: GradientFunction) -> State:
-        v = self.beta * state.velocity + (1 - self.beta) * grad_fn(state.params)
-        return State(state.params - self.lr * v, v, state.step + 1)
+    def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
+        velocity *= self.beta                  # v ← β v
+        velocity += (1 - self.beta) * grad     #       + (1 − β) g
+        params -= self.lr * velocity           # θ ← θ − α v
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -183,10 +256,10 @@ class Nesterov(Optimizer):
     momentum: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate, "momentum": _checks.momentum_factor}
 
-    def step(self, state: State, grad_fn: GradientFunction) -> State:
-        lookahead = state.params - self.momentum * state.velocity
-        v = self.momentum * state.velocity + self.lr * grad_fn(lookahead)
-        return State(state.params - v, v, state.step + 1)
+    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray) -> np.ndarray:
+        return _lookahead(self, params, velocity, self.momentum)  # θ − γ v
+
+    _update = HeavyBall._update
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -209,10 +282,10 @@ class EMANesterov(Optimizer):
     beta: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate, "beta": _checks.momentum_factor}
 
-    def step(self, state: State, grad_fn: GradientFunction) -> State:
-        lookahead = state.params - self.lr * self.beta * state.velocity
-        v = self.beta * state.velocity + (1 - self.beta) * grad_fn(lookahead)
-        return State(state.params - self.lr * v, v, state.step + 1)
+    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray) -> np.ndarray:
+        return _lookahead(self, params, velocity, self.lr * self.beta)  # θ − αβ v
+
+    _update = EMAMomentum._update
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -264,11 +337,38 @@ class TorchSGD(Optimizer):
             raise ValueError("nesterov=True requires momentum > 0 and dampening = 0 (as in PyTorch); "
                              f"got momentum={self.momentum!r}, dampening={self.dampening!r}")
 
-    def step(self, state: State, grad_fn: GradientFunction) -> State:
-        g = grad_fn(state.params)
-        mu = self.momentum
-        # PyTorch keeps no buffer when momentum == 0; undamped b = g gives the same step.
-        d = np.where(np.equal(mu, 0), 0.0, self.dampening)
-        b = g if state.step == 0 else mu * state.velocity + (1 - d) * g
-        direction = g + mu * b if self.nesterov else b
-        return State(state.params - self.lr * direction, b, state.step + 1)
+    @functools.cached_property
+    def _gradient_weight(self) -> Hyperparameter | None:
+        r""":math:`1 - d`, with no dampening where :math:`\mu = 0` (PyTorch then keeps no
+        buffer, and undamped :math:`b = g` gives the same step); ``None`` when it is 1
+        everywhere, so the update skips a multiplication by one."""
+        weight = 1 - np.where(np.equal(self.momentum, 0), 0.0, self.dampening)
+        return None if np.all(weight == 1) else weight
+
+    def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
+        if step == 0:
+            velocity[...] = grad                          # b₁ = g₀
+        else:
+            velocity *= self.momentum                     # b ← μ b
+            weight = self._gradient_weight
+            velocity += grad if weight is None else weight * grad  # + (1 − d) g
+        if self.nesterov:
+            direction = self.momentum * velocity
+            direction += grad
+            direction *= self.lr
+            params -= direction                           # θ ← θ − lr (g + μ b)
+        else:
+            params -= self.lr * velocity                  # θ ← θ − lr b
+
+
+def _lookahead(optimizer: Optimizer, params: np.ndarray, velocity: np.ndarray, shift: Hyperparameter) -> np.ndarray:
+    """The look-ahead point :math:`\\theta - s\\,v` of Nesterov's methods, as a new array
+    (the gradient function needs the whole point), computed block by block."""
+    point = np.empty_like(params)
+
+    def fill(p: np.ndarray, v: np.ndarray, out: np.ndarray) -> None:
+        np.multiply(shift, v, out=out)
+        np.subtract(p, out, out=out)
+
+    optimizer._blockwise(fill, params, velocity, point)
+    return point
