@@ -9,6 +9,7 @@ MATHJAX := assets/site/mathjax/tex-chtml.js
 CHROMIUM := /usr/bin/chromium
 SUDO    = $(if $(filter 0,$(shell id -u)),,sudo -E)
 PORT   ?= 8000
+COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 
 .PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean
 
@@ -59,17 +60,30 @@ notebooks: $(SETUP)
 	$(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  -n auto --dist loadscope chapters
 
-# The book build with warnings (and notebook errors) as errors.
-build-check: book
+# The book build with warnings as errors. It renders the committed outputs, which
+# `notebooks` (nbval) has just re-executed and compared, instead of executing every
+# chapter a second time (`make book` always executes them).
+build-check: notebooks $(MATHJAX) $(COMMITTED_OUTPUTS)
+	rm -rf _build/html
+	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --all -W --keep-going
+
+# _config.yml with execution off; jupyter-book resolves local extensions from the
+# config file's folder, so _ext becomes an absolute path.
+$(COMMITTED_OUTPUTS): _config.yml
+	@mkdir -p $(@D)
+	sed -e 's/^  execute_notebooks: force$$/  execute_notebooks: "off"/' \
+	    -e 's|^    offline_site: _ext$$|    offline_site: $(CURDIR)/_ext|' _config.yml > $@
+	@grep -q 'execute_notebooks: "off"' $@ && grep -q '$(CURDIR)/_ext' $@ \
+	  || { echo "_config.yml changed shape: update the $@ rule in the Makefile"; rm $@; exit 1; }
 
 # The built site in headless Chromium, offline; screenshots go to test-artifacts/.
 browser: build-check $(CHROMIUM)
 	$(VENV)/bin/pytest tests/browser -n 2
 
 # A printable version: every chapter on one page, printed to _build/momentum.pdf by
-# Chromium (reuses the executed notebooks of `make book`).
+# Chromium (from the committed outputs, like build-check).
 pdf: build-check $(CHROMIUM)
-	$(VENV)/bin/jupyter-book build . --builder singlehtml -W --keep-going
+	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --builder singlehtml -W --keep-going
 	$(PY) tools/print_pdf.py
 
 # --- reading and working locally ----------------------------------------------------
@@ -85,9 +99,10 @@ outputs: $(SETUP)
 	$(PY) tools/refresh_outputs.py
 	$(PY) tools/collect_exercises.py
 
-# Benchmarks print their own figures (ratios against baselines run in the same process).
-bench: $(SETUP)
-	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+# Every benchmark in benchmarks/ (each prints its figures: ratios against baselines run
+# in the same process), then the summary table in benchmarks/RESULTS.md.
+bench: $(SETUP) $(MATHJAX)
+	$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf _build assets/site assets/node_modules

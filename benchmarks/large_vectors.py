@@ -30,10 +30,11 @@ import tracemalloc
 from functools import partial
 
 import numpy as np
-from common import Result, best_times, progress
+from common import Result, best_times
 
 import momentum as m
 from momentum import optimizers
+from momentum.progress import progress
 
 LR, MOMENTUM = 1e-3, 0.9
 CASES = {  # name: (optimizer, arrays moved, PyTorch's equivalent SGD settings or None)

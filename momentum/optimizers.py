@@ -6,9 +6,11 @@ returns the next one; ``grad_fn`` maps parameters to the gradient :math:`\nabla 
 gradient is passed as a function, not a value, because Nesterov's method evaluates it at
 a look-ahead point rather than at the current parameters.
 
-``step_inplace(state, grad_fn)`` takes the same step but overwrites ``state.params`` and
-``state.velocity``: no array-sized temporaries, for large parameter vectors. Each class
-writes its update once, in place (``_update``); ``step`` runs it on copies.
+``step_inplace(state, grad_fn)`` takes the same step, to the last bit, but overwrites
+``state.params`` and ``state.velocity`` and allocates no array-sized temporaries (except
+the look-ahead point of Nesterov's methods, which the gradient function needs): for
+large parameter vectors. Each class writes its update once, in place (``_update``);
+``step`` runs it on copies.
 
 Hyperparameters may be NumPy arrays. :func:`momentum.run` lines them up against a
 leading batch axis of the parameters, so one optimizer object can describe a whole grid
@@ -62,10 +64,12 @@ class State(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Optimizer:
-    """Common machinery: validation of hyperparameters, ``init`` and batch broadcasting.
+    """Common machinery: validation of hyperparameters, ``init``, batch broadcasting and
+    the two ways of stepping, :meth:`step` (new arrays) and :meth:`step_inplace`.
 
     Subclasses list their hyperparameters in ``_checks`` (name → validator) and
-    implement :meth:`step`.
+    implement ``_update`` (and ``_gradient_point`` if the gradient is not taken at the
+    parameters).
     """
 
     _checks: ClassVar[dict[str, Callable[[str, object], Hyperparameter]]] = {}

@@ -26,6 +26,7 @@ import numpy as np
 from momentum import _checks
 from momentum.optimizers import Optimizer
 from momentum.problems import Problem
+from momentum.progress import progress as show_progress
 
 
 class DivergenceError(ArithmeticError):
@@ -110,7 +111,7 @@ def align(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.nda
 
 def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarray], x0: object,
         steps: int, *, on_divergence: Literal["raise", "mark"] = "raise",
-        divergence_threshold: float = 1e50) -> Trajectory:
+        divergence_threshold: float = 1e50, progress: bool = False) -> Trajectory:
     """Run ``optimizer`` for ``steps`` steps from ``x0``.
 
     Args:
@@ -124,6 +125,7 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
         on_divergence: ``"raise"`` or ``"mark"`` (see the module docstring).
         divergence_threshold: a parameter whose absolute value exceeds this counts as
             diverged (checked before it can overflow the next gradient).
+        progress: draw a progress bar on standard error (for long runs).
 
     Returns:
         A :class:`Trajectory` with ``T + 1`` iterates.
@@ -147,16 +149,10 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
     state = optimizer.init(x0)
     params[0], velocity[0] = state.params, state.velocity
 
-    def checked_grad(x: np.ndarray) -> np.ndarray:
-        g = np.asarray(grad_fn(x), dtype=np.float64)
-        if g.shape != x.shape:
-            raise ValueError(f"the gradient function returned shape {g.shape} for parameters of shape {x.shape}")
-        return g
-
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for t in range(steps):
+        for t in show_progress(range(steps), "run", steps) if progress else range(steps):
             before = state.params
-            state = optimizer.step(state, checked_grad)
+            state = optimizer.step(state, grad_fn)  # checks the gradient's shape
             # A setting fails when its new iterate or velocity is non-finite (a NaN/inf
             # gradient leads there) or its iterate is beyond the threshold.
             bad = (~np.isfinite(state.params) | ~np.isfinite(state.velocity)
