@@ -24,15 +24,18 @@ class Result:
     met: bool
 
 
-def best_times(functions: dict[str, Callable[[], object]], repeats: int, label: str = "timing") -> dict[str, float]:
+def best_times(functions: dict[str, Callable[[], object]], repeats: int, label: str = "timing",
+               settle: float = 0.0) -> dict[str, float]:
     """Best (smallest) wall time of each function over ``repeats`` rounds; each round
-    runs every function once, so that a slow spell of the machine hits all of them."""
+    runs every function once, in order, so that a slow spell of the machine hits all of
+    them. ``settle`` seconds of rest follow each round (see large_vectors.py)."""
     best = dict.fromkeys(functions, float("inf"))
     for _ in progress(range(repeats), label):
         for name, function in functions.items():
             started = time.perf_counter()
             function()
             best[name] = min(best[name], time.perf_counter() - started)
+        time.sleep(settle)
     return best
 
 

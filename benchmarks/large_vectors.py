@@ -83,13 +83,17 @@ def main() -> list[Result]:
 
     functions = {"copy": partial(np.copyto, target, source), "in-place add": partial(np.add, other, source, out=other)}
     states = {}
-    for name, (optimizer, _, torch_settings) in CASES.items():
+    for name, (optimizer, _, _) in CASES.items():
         states[name] = optimizer.step_inplace(optimizer.init(x0), given_gradient)  # past TorchSGD's first step
         functions[name] = partial(optimizer.step_inplace, states[name], given_gradient)
         functions[name + " (functional)"] = partial(optimizer.step, states[name], given_gradient)
+    for name, (_, _, torch_settings) in CASES.items():
         if have_torch and torch_settings:
             functions[name + " (PyTorch)"] = torch_step(torch_settings, x0, grad)
-    times = best_times(functions, args.repeats, "10M-element steps")
+    # PyTorch's OpenMP threads keep spinning for a while after each operation and would
+    # slow whatever runs next on the same cores: its steps come last in each round, and
+    # the round ends with a short rest.
+    times = best_times(functions, args.repeats, "10M-element steps", settle=0.3)
     peaks = {name: peak_bytes(functions[name]) / 2**20
              for name in progress([*CASES, *(case + " (functional)" for case in CASES)], "peak memory")}
 
