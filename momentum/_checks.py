@@ -76,10 +76,10 @@ def labelled_data(features: object, labels: object) -> tuple[np.ndarray, np.ndar
     return X, y
 
 
-def step_count(value: object) -> int:
-    """A number of iterations: a non-negative integer."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ValueError(f"steps must be an integer >= 0; got {value!r}")
+def step_count(value: object, name: str = "steps", minimum: int = 0) -> int:
+    """A number of iterations: an integer, at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
     return int(value)
 
 

@@ -42,14 +42,17 @@ class Trajectory:
     """The iterates of one run (or one batch of runs).
 
     Attributes:
-        params: :math:`\\theta_0, \\dots, \\theta_T`, shape ``(T+1, *batch_shape, *event_shape)``.
+        params: :math:`\\theta_0, \\dots, \\theta_T`, shape ``(T+1, *batch_shape, *event_shape)``
+            (or the recorded iterates only, see ``steps``).
         velocity: the optimizer's velocity after each step (zero at index 0), same shape.
         loss: :math:`J(\\theta_t)`, shape ``(T+1, *batch_shape)``, or ``None`` when only a
             gradient function was given.
-        diverged_at: per setting, the first index whose parameters are invalid (NaN from
+        diverged_at: per setting, the first step whose parameters are invalid (NaN from
             then on), or -1; shape ``batch_shape``.
         optimizer: the optimizer, with hyperparameters aligned to ``params[t]``.
         minimizer: the problem's minimiser, or ``None``.
+        steps: the step number of each recorded iterate: ``0, 1, …, T`` unless the run
+            kept only every k-th (``run(..., record_every=k)``).
     """
 
     params: np.ndarray
@@ -58,6 +61,11 @@ class Trajectory:
     diverged_at: np.ndarray
     optimizer: Optimizer
     minimizer: np.ndarray | None
+    steps: np.ndarray = None  # type: ignore[assignment]  # filled in by __post_init__
+
+    def __post_init__(self) -> None:
+        if self.steps is None:
+            object.__setattr__(self, "steps", np.arange(self.params.shape[0]))
 
     @property
     def event_ndim(self) -> int:
@@ -83,11 +91,14 @@ class Trajectory:
 
         "Stays" matters for momentum: an oscillating iterate can cross the tolerance
         band and leave it again.
+
+        With ``record_every=k`` only the recorded iterates count, so the answer is a
+        multiple of k (or T) and may be up to k - 1 steps late.
         """
         above = ~(self.error() <= tol)  # NaN counts as above
         last_above = above.shape[0] - 1 - np.argmax(above[::-1], axis=0)
         reached = np.where(above.any(axis=0), last_above + 1, 0)
-        return np.where(reached <= above.shape[0] - 1, reached, -1)
+        return np.where(reached <= above.shape[0] - 1, self.steps[np.minimum(reached, above.shape[0] - 1)], -1)
 
 
 def align(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarray], x0: object,
@@ -111,7 +122,7 @@ def align(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.nda
 
 def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarray], x0: object,
         steps: int, *, on_divergence: Literal["raise", "mark"] = "raise",
-        divergence_threshold: float = 1e50, progress: bool = False) -> Trajectory:
+        divergence_threshold: float = 1e50, record_every: int = 1, progress: bool = False) -> Trajectory:
     """Run ``optimizer`` for ``steps`` steps from ``x0``.
 
     Args:
@@ -125,10 +136,14 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
         on_divergence: ``"raise"`` or ``"mark"`` (see the module docstring).
         divergence_threshold: a parameter whose absolute value exceeds this counts as
             diverged (checked before it can overflow the next gradient).
+        record_every: keep only :math:`\\theta_0, \\theta_k, \\theta_{2k}, \\dots` and
+            :math:`\\theta_T` (and their velocities and losses): a sweep over a large grid
+            that needs only where each run ends then takes memory for a few iterates,
+            not for ``T + 1``. Every step is still taken and checked for divergence.
         progress: draw a progress bar on standard error (for long runs).
 
     Returns:
-        A :class:`Trajectory` with ``T + 1`` iterates.
+        A :class:`Trajectory` with ``T + 1`` iterates, or the recorded ones.
     """
     if on_divergence not in ("raise", "mark"):
         raise ValueError(f"on_divergence must be 'raise' or 'mark'; got {on_divergence!r}")
@@ -139,11 +154,13 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
     else:
         raise TypeError(f"expected a problem (with .grad and .loss) or a gradient function; got {problem!r}")
     optimizer, x0, event_shape, steps = align(optimizer, problem, x0, steps)
+    record_every = _checks.step_count(record_every, "record_every", minimum=1)
+    recorded = np.unique(np.r_[0:steps + 1:record_every, steps])
     shape, event_ndim = x0.shape, len(event_shape)
     batch_shape = shape[:len(shape) - event_ndim]
     event_axes = tuple(range(len(batch_shape), len(shape)))
 
-    params = np.empty((steps + 1, *shape))
+    params = np.empty((recorded.size, *shape))
     velocity = np.empty_like(params)
     diverged_at = np.full(batch_shape, -1)
     state = optimizer.init(x0)
@@ -164,11 +181,13 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
                 diverged_at[bad] = t + 1
                 state = state._replace(params=np.where(_expand(bad, event_ndim), np.nan, state.params),
                                        velocity=np.where(_expand(bad, event_ndim), np.nan, state.velocity))
-            params[t + 1], velocity[t + 1] = state.params, state.velocity
+            if (t + 1) % record_every == 0 or t + 1 == steps:
+                index = (t + 1) // record_every + ((t + 1) % record_every > 0)
+                params[index], velocity[index] = state.params, state.velocity
         loss = None if loss_fn is None else np.asarray(loss_fn(params), dtype=np.float64)
 
     return Trajectory(params, velocity, loss, diverged_at, optimizer,
-                      None if minimizer is None else np.asarray(minimizer))
+                      None if minimizer is None else np.asarray(minimizer), recorded)
 
 
 def _expand(mask: np.ndarray, ndim: int) -> np.ndarray:

@@ -46,3 +46,25 @@ def test_grid_of_rosenbrock_runs_marks_only_diverging_settings():
     diverged = grid.diverged_at >= 0
     np.testing.assert_array_equal(diverged, [False, False, True])
     # Rosenbrock's curvature near (-1, 1) is about 1200: η = 0.01 is far outside 2(1+γ)/L.
+
+
+def test_recording_every_kth_iterate_keeps_exactly_those_of_the_full_run():
+    lrs = np.array([1e-3, 1e-2, 0.6])  # the last diverges (curvature about 8 near the minima)
+    full = m.run(m.HeavyBall(lrs, 0.9), m.problems.DoubleWell(0.5), 2.0, 1000, on_divergence="mark")
+    for every in [1, 7, 250, 1000, 5000]:
+        sparse = m.run(m.HeavyBall(lrs, 0.9), m.problems.DoubleWell(0.5), 2.0, 1000, on_divergence="mark",
+                       record_every=every)
+        expected = sorted({*range(0, 1001, every), 1000})
+        np.testing.assert_array_equal(sparse.steps, expected)
+        np.testing.assert_array_equal(sparse.params, full.params[expected])
+        np.testing.assert_array_equal(sparse.velocity, full.velocity[expected])
+        np.testing.assert_array_equal(sparse.loss, full.loss[expected])
+        np.testing.assert_array_equal(sparse.diverged_at, full.diverged_at)  # steps, not indices
+    assert full.diverged_at[2] > 0 and (full.diverged_at[:2] == -1).all()
+
+
+def test_steps_to_counts_steps_when_only_some_iterates_are_recorded():
+    problem = m.problems.Quadratic(np.diag([1.0, 10.0]))
+    exact = m.run(m.HeavyBall(0.05, 0.5), problem, [1.0, 1.0], 400).steps_to(1e-6)
+    sparse = m.run(m.HeavyBall(0.05, 0.5), problem, [1.0, 1.0], 400, record_every=10).steps_to(1e-6)
+    assert 0 < exact <= sparse < exact + 10 and sparse % 10 == 0

@@ -43,6 +43,7 @@ def test_bad_hyperparameters(make, message):
     ({"optimizer": m.HeavyBall(np.full(3, 0.1), 0.9), "x0": np.ones(4)},
      r"shapes do not broadcast together: x0 batch axes \(4,\), hyperparameters \(3,\)"),
     ({"on_divergence": "ignore"}, r"on_divergence must be 'raise' or 'mark'"),
+    ({"record_every": 0}, r"record_every must be an integer >= 1; got 0"),
 ])
 def test_bad_run_arguments(kwargs, message):
     arguments = {"optimizer": m.HeavyBall(0.1, 0.9), "problem": P, "x0": 5.0, "steps": 3} | kwargs
