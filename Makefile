@@ -101,7 +101,7 @@ outputs: $(SETUP)
 
 # Every benchmark in benchmarks/ (each prints its figures: ratios against baselines run
 # in the same process), then the summary table in benchmarks/RESULTS.md.
-bench: $(SETUP) $(MATHJAX)
+bench: $(SETUP)
 	$(PY) benchmarks/run_all.py
 
 clean:
