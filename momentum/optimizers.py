@@ -49,7 +49,7 @@ GradientFunction = Callable[[np.ndarray], np.ndarray]
 #: (``benchmarks/large_vectors.py`` measures the choice).
 BLOCK = 1 << 17
 #: Threads that share the blocks of a large in-place step (memory bandwidth saturates
-#: at a few).
+#: at a few); they are used from four blocks per thread on.
 THREADS = min(4, os.cpu_count() or 1)
 
 
@@ -106,7 +106,8 @@ class Optimizer:
         The numbers are exactly those of :meth:`step`. With scalar hyperparameters the
         update runs in blocks of ``BLOCK`` elements, so that its few NumPy operations
         find their operands in cache and each array crosses the memory bus once per
-        read or write: on large vectors the step runs at memory speed.
+        read or write, and on vectors of many blocks ``THREADS`` threads share the
+        blocks: on large vectors the step runs at memory speed.
         """
         params, velocity = state.params, state.velocity
         _checks.inplace_arrays(params, velocity, self.batch_shape)
@@ -140,14 +141,12 @@ class Optimizer:
                 function(*(array[start:start + BLOCK] for array in flat))
 
         starts = range(0, flat[0].size, BLOCK)
-        threads = min(THREADS, len(starts))
-        if threads == 1:
+        if THREADS == 1 or len(starts) < 4 * THREADS:  # too little work to pay for the hand-over
             run_blocks(starts)
             return
         # NumPy releases the GIL inside its loops, so threads share the memory bandwidth;
         # every element is computed exactly as in one thread.
-        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-            list(pool.map(run_blocks, [starts[i::threads] for i in range(threads)]))
+        list(_thread_pool().map(run_blocks, [starts[i::THREADS] for i in range(THREADS)]))
 
     def with_trailing_axes(self, ndim: int) -> Self:
         """This optimizer with every array hyperparameter given ``ndim`` trailing axes of
@@ -363,6 +362,16 @@ class TorchSGD(Optimizer):
             params -= direction                           # θ ← θ − lr (g + μ b)
         else:
             params -= self.lr * velocity                  # θ ← θ − lr b
+
+
+@functools.cache
+def _thread_pool() -> concurrent.futures.ThreadPoolExecutor:
+    """The threads of large in-place steps, started on first use."""
+    return concurrent.futures.ThreadPoolExecutor(THREADS, thread_name_prefix="momentum")
+
+
+# A forked child has the pool object but not its threads: it starts its own.
+os.register_at_fork(after_in_child=_thread_pool.cache_clear)
 
 
 def _lookahead(optimizer: Optimizer, params: np.ndarray, velocity: np.ndarray, shift: Hyperparameter) -> np.ndarray:

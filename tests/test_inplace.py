@@ -6,6 +6,7 @@ docstrings state it), independently of the package's blocked, in-place code. The
 vectors are longer than one block and not a multiple of it, so block edges are covered.
 """
 
+import multiprocessing
 import tracemalloc
 
 import numpy as np
@@ -134,3 +135,17 @@ def test_inplace_step_refuses_hyperparameters_that_do_not_fit_the_params():
     with pytest.raises(ValueError, match=r"batch shape \(2,\) do not fit in place into params of shape \(\)"):
         optimizer.step_inplace(optimizer.init(1.0), lambda x: x)
     assert optimizer.step(optimizer.init(1.0), lambda x: x).params.shape == (2,)  # step() broadcasts
+
+
+def _large_step_checksum(size: int) -> float:
+    optimizer = m.HeavyBall(0.1, 0.5)
+    state = optimizer.step_inplace(optimizer.init(np.ones(size)), lambda x: x)
+    return float(state.params.sum())
+
+
+def test_large_inplace_steps_work_in_a_forked_child_of_a_process_that_used_the_threads():
+    size = 8 * THREADS * BLOCK  # enough blocks to use the thread pool
+    expected = _large_step_checksum(size)  # θ₁ = 1 − 0.1 · 1 everywhere
+    assert expected == pytest.approx(0.9 * size)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_large_step_checksum, (size,)).get(timeout=60) == expected
