@@ -25,6 +25,7 @@ Usage: python benchmarks/large_vectors.py [--size N] [--repeats R]
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import tracemalloc
 from functools import partial
@@ -98,8 +99,10 @@ def main() -> list[Result]:
              for name in progress([*CASES, *(case + " (functional)" for case in CASES)], "peak memory")}
 
     per_array_copy, per_array_inplace = times["copy"] / 2, times["in-place add"] / 3
-    print(f"{n:,} float64 elements ({mib:.0f} MiB per array); {optimizers.THREADS} thread(s) for our steps"
-          + (f", PyTorch {__import__('torch').get_num_threads()}" if have_torch else ", PyTorch not installed"))
+    torch_threads = f"PyTorch {importlib.import_module('torch').get_num_threads()}" if have_torch else \
+        "PyTorch not installed"
+    print(f"{n:,} float64 elements ({mib:.0f} MiB per array); {optimizers.THREADS} thread(s) for our steps, "
+          f"{torch_threads}")
     print(f"copy bound: {2 * mib / 1024 / times['copy']:.1f} GiB/s moved by np.copyto; "
           f"in-place bound: {3 * mib / 1024 / times['in-place add']:.1f} GiB/s by a += b")
     print(f"{'optimizer':18s} {'arrays':>6s} {'in place':>9s} {'of copy':>8s} {'of in-pl.':>9s} "
@@ -134,14 +137,13 @@ def main() -> list[Result]:
         results.append(Result(f"{size} TorchSGD step vs torch.optim.SGD (same settings)",
                                f"PyTorch time / ours = {min(torch_ratios):.2f} (worst of plain, nesterov)",
                                "≥ 1 (not slower)", min(torch_ratios) >= 1))
-    block_sweep()
+    block_sweep(n)
     return results
 
 
-def block_sweep() -> None:
+def block_sweep(n: int) -> None:
     """Heavy-ball step time against the block size (the choice of ``momentum.optimizers.BLOCK``)."""
     chosen = optimizers.BLOCK
-    n = 10_000_000
     optimizer, grad = m.HeavyBall(LR, MOMENTUM), np.ones(n)
     state = optimizer.init(np.ones(n))
     sizes = [1 << k for k in range(14, 21)] + [chosen]

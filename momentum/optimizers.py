@@ -97,7 +97,7 @@ class Optimizer:
             shape = np.broadcast_shapes(shape, np.shape(state.velocity), self.batch_shape)
         params, velocity = np.empty(shape), np.empty(shape)
         params[...], velocity[...] = state.params, state.velocity
-        return self.step_inplace(State(params, velocity, state.step), grad_fn)
+        return self._advance(State(params, velocity, state.step), grad_fn)  # fresh arrays: nothing to check
 
     def step_inplace(self, state: State, grad_fn: GradientFunction) -> State:
         """Take one step, overwriting ``state.params`` and ``state.velocity``; returns the
@@ -109,8 +109,12 @@ class Optimizer:
         read or write, and on vectors of many blocks ``THREADS`` threads share the
         blocks: on large vectors the step runs at memory speed.
         """
+        _checks.inplace_arrays(state.params, state.velocity, self.batch_shape)
+        return self._advance(state, grad_fn)
+
+    def _advance(self, state: State, grad_fn: GradientFunction) -> State:
+        """The step of :meth:`step_inplace` on arrays known to fit."""
         params, velocity = state.params, state.velocity
-        _checks.inplace_arrays(params, velocity, self.batch_shape)
         grad = np.asarray(grad_fn(self._gradient_point(params, velocity)), dtype=np.float64)
         if grad.shape != params.shape:
             raise ValueError(f"the gradient function returned shape {grad.shape} for parameters of shape "
