@@ -34,7 +34,7 @@ import numpy as np
 from common import Result, best_times
 
 import momentum as m
-from momentum import optimizers
+from momentum import _blocks
 from momentum.progress import progress
 
 LR, MOMENTUM = 1e-3, 0.9
@@ -101,7 +101,7 @@ def main() -> list[Result]:
     per_array_copy, per_array_inplace = times["copy"] / 2, times["in-place add"] / 3
     torch_threads = f"PyTorch {importlib.import_module('torch').get_num_threads()}" if have_torch else \
         "PyTorch not installed"
-    print(f"{n:,} float64 elements ({mib:.0f} MiB per array); {optimizers.THREADS} thread(s) for our steps, "
+    print(f"{n:,} float64 elements ({mib:.0f} MiB per array); {_blocks.THREADS} thread(s) for our steps, "
           f"{torch_threads}")
     print(f"copy bound: {2 * mib / 1024 / times['copy']:.1f} GiB/s moved by np.copyto; "
           f"in-place bound: {3 * mib / 1024 / times['in-place add']:.1f} GiB/s by a += b")
@@ -142,21 +142,14 @@ def main() -> list[Result]:
 
 
 def block_sweep(n: int) -> None:
-    """Heavy-ball step time against the block size (the choice of ``momentum.optimizers.BLOCK``)."""
-    chosen = optimizers.BLOCK
+    """Heavy-ball step time against the block size (the default of ``step_inplace``'s ``block_size``)."""
+    chosen = _blocks.BLOCK
     optimizer, grad = m.HeavyBall(LR, MOMENTUM), np.ones(n)
     state = optimizer.init(np.ones(n))
     sizes = [1 << k for k in range(14, 21)] + [chosen]
-    functions = {}
-    for size in sorted(set(sizes)):
-        def step(size=size):
-            optimizers.BLOCK = size
-            optimizer.step_inplace(state, lambda x: grad)
-        functions[size] = step
-    try:
-        times = best_times(functions, 5, "block sizes")
-    finally:
-        optimizers.BLOCK = chosen
+    functions = {size: partial(optimizer.step_inplace, state, lambda x: grad, block_size=size)
+                 for size in sorted(set(sizes))}
+    times = best_times(functions, 5, "block sizes")
     print("heavy-ball step by block size: " + ", ".join(
         f"{size // 1024} Ki{'*' if size == chosen else ''} {t * 1e3:.1f} ms" for size, t in times.items())
         + "   (* = BLOCK)")

@@ -7,7 +7,10 @@ and checked by the test suite.
   ``Nesterov``, ``EMANesterov`` and PyTorch's ``TorchSGD``.
 * :mod:`momentum.conversions`: exact equivalences between them (``convert``) and the
   Nesterov change of variables (``lookahead_points``).
-* :mod:`momentum.run`: ``run(optimizer, problem, x0, steps)`` and its ``Trajectory``.
+* :mod:`momentum.runner`: ``run(optimizer, problem, x0, steps)``, with schedules and
+  restarts; :mod:`momentum.trajectory`: the ``Trajectory`` it returns.
+* :mod:`momentum.grid_search`: the best setting on a grid of hyperparameters, and
+  which settings never reached the tolerance.
 * :mod:`momentum.problems`: the worked example, quadratics, Rosenbrock, a double well,
   noisy gradients and logistic regression on real data.
 * :mod:`momentum.learning`: a train/test split of real data, a one-hidden-layer
@@ -16,7 +19,7 @@ and checked by the test suite.
   optimal tuning and closed-form trajectories on quadratics.
 """
 
-from momentum import learning, problems, theory
+from momentum import data, grid_search, learning, problems, theory
 from momentum.conversions import NotEquivalentError, convert, lookahead_points
 from momentum.optimizers import (
     EMAMomentum,
@@ -28,7 +31,8 @@ from momentum.optimizers import (
     State,
     TorchSGD,
 )
-from momentum.run import DivergenceError, Trajectory, run
+from momentum.runner import DivergenceError, run
+from momentum.trajectory import Trajectory
 
 __all__ = [
     "DivergenceError",
@@ -43,6 +47,8 @@ __all__ = [
     "TorchSGD",
     "Trajectory",
     "convert",
+    "data",
+    "grid_search",
     "learning",
     "lookahead_points",
     "problems",

@@ -1,15 +1,45 @@
 """Input validation shared by the package.
 
-Every check raises a :class:`ValueError` whose message names the parameter, states the
-valid range and shows the offending value, so a reader who mistypes a setting in a
-notebook learns at once what to change.
+Every check names the parameter, states what is valid and shows the offending value, so
+a reader who mistypes a setting in a notebook learns at once what to change. A value of
+the wrong kind (a string, ``None``, a boolean, a complex number, an optimizer class
+instead of an instance) raises :class:`TypeError`; a number outside its range raises
+:class:`ValueError`.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 Hyperparameter = float | np.ndarray
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def real_array(name: str, value: object) -> np.ndarray:
+    """``value`` as a new float64 array, refusing anything that is not made of real
+    numbers (strings, ``None``, booleans, complex numbers, objects) and numbers too
+    large for float64."""
+    if isinstance(value, str | bytes | bool | np.bool_) or value is None:
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {_describe(value)}")
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {_describe(value)}") from None
+    if raw.dtype.kind == "O" and all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in raw.flat):
+        try:
+            return np.array(raw, dtype=np.float64)  # e.g. Python ints beyond int64
+        except OverflowError:
+            raise ValueError(f"{name} must be finite; got {_describe(value)}, too large for float64") from None
+    if raw.dtype.kind not in "iuf":
+        kind = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(raw.dtype.kind, raw.dtype)
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {kind}: {_describe(value)}")
+    return np.array(raw, dtype=np.float64)
 
 
 def _first_bad(values: np.ndarray, bad: np.ndarray) -> str:
@@ -20,24 +50,27 @@ def _first_bad(values: np.ndarray, bad: np.ndarray) -> str:
     return f"got {values[index].item()!r} at index {index}"
 
 
-def hyperparameter(name: str, value: object, low: float, high: float, *,
-                   low_open: bool, high_open: bool) -> Hyperparameter:
-    """Return ``value`` as a float (or read-only float array) checked to lie in a range.
-
-    The range is ``(low, high)`` with each end open or closed as requested; NaN never
-    passes. Arrays are allowed so that one optimizer can describe a grid of settings.
-    """
-    try:
-        values = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}") from None
-    above = values > low if low_open else values >= low
-    below = values < high if high_open else values <= high
-    bad = ~(above & below)  # NaN fails both comparisons
+def in_range(name: str, value: object, low: float, high: float, *, low_open: bool, high_open: bool) -> np.ndarray:
+    """``value`` as a float64 array checked to lie in a range (NaN never passes)."""
+    values = real_array(name, value)
+    with np.errstate(invalid="ignore"):
+        above = values > low if low_open else values >= low
+        below = values < high if high_open else values <= high
+    bad = ~(above & below)
     if bad.any():
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
         where = " everywhere" if values.ndim else ""
         raise ValueError(f"{name} must lie in {interval}{where}; {_first_bad(values, bad)}")
+    return values
+
+
+def hyperparameter(name: str, value: object, low: float, high: float, *,
+                   low_open: bool, high_open: bool) -> Hyperparameter:
+    """Return ``value`` as a float (or read-only float array) checked to lie in a range.
+
+    Arrays are allowed so that one optimizer can describe a grid of settings.
+    """
+    values = in_range(name, value, low, high, low_open=low_open, high_open=high_open)
     if values.ndim == 0:
         return float(values)
     values.setflags(write=False)
@@ -54,12 +87,37 @@ def momentum_factor(name: str, value: object) -> Hyperparameter:
     return hyperparameter(name, value, 0.0, 1.0, low_open=False, high_open=True)
 
 
+def positive(name: str, value: object, *, allow_zero: bool = False, allow_inf: bool = False) -> np.ndarray:
+    """A number (or array) > 0 (or >= 0), finite unless ``allow_inf``."""
+    values = real_array(name, value)
+    with np.errstate(invalid="ignore"):
+        bad = ~((values >= 0 if allow_zero else values > 0) & (values <= np.inf if allow_inf else values < np.inf))
+    if bad.any():
+        kind = "a number" if allow_inf else "a finite number"
+        raise ValueError(f"{name} must be {kind} {'>=' if allow_zero else '>'} 0"
+                         f"{' everywhere' if values.ndim else ''}; {_first_bad(values, bad)}")
+    return values
+
+
+def positive_scalar(name: str, value: object, *, allow_zero: bool = False, allow_inf: bool = False) -> float:
+    """A single number > 0 (or >= 0), finite unless ``allow_inf``."""
+    values = positive(name, value, allow_zero=allow_zero, allow_inf=allow_inf)
+    if values.ndim:
+        raise TypeError(f"{name} must be a single number; got an array of shape {values.shape}")
+    return float(values)
+
+
+def finite_scalar(name: str, value: object) -> float:
+    """A single finite real number."""
+    values = finite_array(name, value)
+    if values.ndim:
+        raise TypeError(f"{name} must be a single number; got an array of shape {values.shape}")
+    return float(values)
+
+
 def finite_array(name: str, value: object) -> np.ndarray:
     """Return ``value`` as a new float64 array, refusing NaN and infinities."""
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}") from None
+    array = real_array(name, value)
     bad = ~np.isfinite(array)
     if bad.any():
         raise ValueError(f"{name} must be finite; {_first_bad(array, bad)}")
@@ -67,20 +125,35 @@ def finite_array(name: str, value: object) -> np.ndarray:
 
 
 def labelled_data(features: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
-    """Features ``(n, p)`` and labels ``(n,)``, finite, labels 0 or 1."""
+    """Features ``(n, p)`` and labels ``(n,)``, finite, labels 0 or 1, at least one sample."""
     X, y = finite_array("features", features), finite_array("labels", labels)
     if X.ndim != 2 or y.shape != X.shape[:1]:
         raise ValueError(f"features must be (n, p) and labels (n,); got {X.shape} and {y.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"features must have at least one sample and one feature; got shape {X.shape}")
     if not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("labels must be 0 or 1")
     return X, y
 
 
+def integer(name: str, value: object, minimum: int = 0, maximum: int | None = None) -> int:
+    """An integer (not a boolean) in ``[minimum, maximum]``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer; got {_describe(value)}")
+    if value < minimum or (maximum is not None and value > maximum):
+        valid = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name} must be an integer {valid}; got {value!r}")
+    return int(value)
+
+
 def step_count(value: object, name: str = "steps", minimum: int = 0) -> int:
     """A number of iterations: an integer, at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
+    return integer(name, value, minimum)
+
+
+def seed(value: object, name: str = "seed") -> int:
+    """A seed for :func:`numpy.random.default_rng`: an integer >= 0."""
+    return integer(name, value, 0)
 
 
 def broadcast_shapes(shapes: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
@@ -94,13 +167,30 @@ def broadcast_shapes(shapes: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
 
 def inplace_arrays(params: object, velocity: object, batch_shape: tuple[int, ...]) -> None:
     """Parameters and velocity that an in-place step may overwrite: writeable float64
-    arrays of one shape, which the hyperparameters' batch shape broadcasts into."""
+    arrays of one shape that share no memory, which the hyperparameters' batch shape
+    broadcasts into."""
     for name, array in (("params", params), ("velocity", velocity)):
         if not isinstance(array, np.ndarray) or array.dtype != np.float64 or not array.flags.writeable:
             got = f"array of {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
             raise ValueError(f"an in-place step needs {name} as a writeable float64 NumPy array; got {got}")
     if velocity.shape != params.shape:
         raise ValueError(f"params and velocity must have one shape; got {params.shape} and {velocity.shape}")
+    if np.shares_memory(params, velocity):
+        raise ValueError("params and velocity share memory: an in-place step would overwrite one with the "
+                         "other; give each its own array (e.g. optimizer.init(x0))")
     if batch_shape and broadcast_shapes({"params": params.shape, "hyperparameters": batch_shape}) != params.shape:
         raise ValueError(f"hyperparameters of batch shape {batch_shape} do not fit in place into params of shape "
                          f"{params.shape}; use step(), which broadcasts, or start from x0 of the full shape")
+
+
+def gradient(value: object, shape: tuple[int, ...]) -> np.ndarray:
+    """What a gradient function returned: real numbers of the parameters' shape."""
+    grad = value if isinstance(value, np.ndarray) and value.dtype == np.float64 else None
+    if grad is None:
+        try:
+            grad = real_array("the gradient function's result", value)
+        except TypeError as error:
+            raise TypeError(str(error)) from None
+    if grad.shape != shape:
+        raise ValueError(f"the gradient function returned shape {grad.shape} for parameters of shape {shape}")
+    return grad

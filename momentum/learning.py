@@ -3,8 +3,7 @@ r"""Training on real data: a train/test split, a one-hidden-layer network and mi
 These turn :mod:`momentum.problems`' full-batch world into the setting of deep learning,
 where every step sees a different random subset of the data:
 
-* :func:`breast_cancer_split`: scikit-learn's breast-cancer data, split into a training
-  and a test set and standardised with the *training* statistics only.
+* :func:`~momentum.data.breast_cancer_split` (also importable from here): the data.
 * :class:`TwoLayerNetwork`: a binary classifier with one tanh hidden layer, written in
   NumPy, whose parameters are one flat vector so that every optimizer applies unchanged.
 * :class:`MiniBatch`: stochastic gradients of any finite-sum problem
@@ -14,46 +13,14 @@ where every step sees a different random subset of the data:
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from momentum._checks import labelled_data
+from momentum import _checks
+from momentum.data import Dataset, breast_cancer_split, logistic_loss, sigmoid
 
-
-class Dataset(NamedTuple):
-    """Features (with a trailing bias column of ones) and 0/1 labels."""
-
-    features: np.ndarray
-    labels: np.ndarray
-
-
-def breast_cancer_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[Dataset, Dataset]:
-    """The Wisconsin breast-cancer data (569 samples, 30 features, from scikit-learn) as
-    ``(train, test)``.
-
-    A seeded random ``test_fraction`` of the samples is held out; both parts keep the
-    original sample order. Features are standardised with the training set's mean and
-    standard deviation (the test set must not leak into them) and get a bias column, so
-    a linear model has 31 parameters. ``test_fraction = 0`` gives every sample to the
-    training set and an empty test set.
-    """
-    if not 0 <= test_fraction < 1:
-        raise ValueError(f"test_fraction must lie in [0, 1); got {test_fraction!r}")
-    from sklearn.datasets import load_breast_cancer
-
-    data = load_breast_cancer()
-    n = data.target.size
-    is_test = np.zeros(n, dtype=bool)
-    is_test[np.random.default_rng(seed).permutation(n)[:round(test_fraction * n)]] = True
-    train_x = data.data[~is_test]
-    mean, std = train_x.mean(axis=0), train_x.std(axis=0)
-
-    def part(rows: np.ndarray) -> Dataset:
-        x = (data.data[rows] - mean) / std
-        return Dataset(np.hstack([x, np.ones((x.shape[0], 1))]), data.target[rows].astype(float))
-
-    return part(~is_test), part(is_test)
+__all__ = ["Dataset", "FiniteSum", "MiniBatch", "TwoLayerNetwork", "breast_cancer_split"]
 
 
 class TwoLayerNetwork:
@@ -82,12 +49,9 @@ class TwoLayerNetwork:
     minimizer = None
 
     def __init__(self, features: np.ndarray, labels: np.ndarray, hidden: int = 16, l2: float = 1e-3) -> None:
-        self.features, self.labels = labelled_data(features, labels)
-        if isinstance(hidden, bool) or not isinstance(hidden, int | np.integer) or hidden < 1:
-            raise ValueError(f"hidden must be an integer >= 1; got {hidden!r}")
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
-        self.hidden, self.l2 = int(hidden), float(l2)
+        self.features, self.labels = _checks.labelled_data(features, labels)
+        self.hidden = _checks.integer("hidden", hidden, 1)
+        self.l2 = _checks.positive_scalar("l2", l2, allow_zero=True)
         p = self.features.shape[1]
         self.shape = (p * self.hidden + self.hidden + 1,)
 
@@ -95,7 +59,7 @@ class TwoLayerNetwork:
         """Seeded random start: :math:`W \\sim \\mathcal N(0, 1/p)`, :math:`u \\sim
         \\mathcal N(0, 1/h)`, :math:`c = 0` (Glorot-style scaling, so tanh starts in its
         linear range)."""
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_checks.seed(seed))
         p, h = self.features.shape[1], self.hidden
         return np.concatenate([rng.normal(0, p**-0.5, p * h), rng.normal(0, h**-0.5, h), [0.0]])
 
@@ -118,13 +82,13 @@ class TwoLayerNetwork:
         w = np.asarray(w, dtype=float)
         z = self._forward(w, rows)[3]
         y = self.labels if rows is None else self.labels[rows]
-        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
+        return logistic_loss(z, y) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
 
     def grad(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         w = np.asarray(w, dtype=float)
         X, u, a, z = self._forward(w, rows)
         y = self.labels if rows is None else self.labels[rows]
-        delta = (0.5 * (1 + np.tanh(0.5 * z)) - y) / y.size  # (σ(z) - y)/n without overflow
+        delta = (sigmoid(z) - y) / y.size  # (σ(z) - y)/n
         hidden_delta = delta[..., :, None] * u[..., None, :] * (1 - np.square(a))
         grad_W = np.einsum("np,...nh->...ph", X, hidden_delta).reshape(*w.shape[:-1], -1)
         grad_u = np.einsum("...nh,...n->...h", a, delta)
@@ -164,13 +128,15 @@ class MiniBatch:
     """
 
     def __init__(self, problem: FiniteSum, batch_size: int, seed: int) -> None:
+        if not (hasattr(problem, "labels") and hasattr(problem, "grad")):
+            raise TypeError(f"problem must be a finite-sum problem such as LogisticRegression or TwoLayerNetwork; "
+                            f"got {problem!r}")
         n = problem.labels.size
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or not 1 <= batch_size <= n:
-            raise ValueError(f"batch_size must be an integer in [1, {n}] (the number of samples); got {batch_size!r}")
-        self.problem, self.batch_size, self.seed = problem, int(batch_size), seed
+        self.problem, self.batch_size = problem, _checks.integer("batch_size", batch_size, 1, n)
+        self.seed = _checks.seed(seed)
         self.shape = problem.shape
         self.steps_per_epoch = n // self.batch_size
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(self.seed)
         self._batches: list[np.ndarray] = []
 
     def next_rows(self) -> np.ndarray:

@@ -10,7 +10,8 @@ a look-ahead point rather than at the current parameters.
 ``state.params`` and ``state.velocity`` and allocates no array-sized temporaries (except
 the look-ahead point of Nesterov's methods, which the gradient function needs): for
 large parameter vectors. Each class writes its update once, in place (``_update``);
-``step`` runs it on copies.
+``step`` runs it on new arrays and never writes an array the gradient function was
+given.
 
 Hyperparameters may be NumPy arrays. :func:`momentum.run` lines them up against a
 leading batch axis of the parameters, so one optimizer object can describe a whole grid
@@ -30,27 +31,17 @@ momentum in deep learning", ICML 2013; PyTorch, ``torch/optim/sgd.py``.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import functools
-import os
 from collections.abc import Callable
 from typing import ClassVar, NamedTuple, Self
 
 import numpy as np
 
-from momentum import _checks
+from momentum import _blocks, _checks
 from momentum._checks import Hyperparameter
 
 GradientFunction = Callable[[np.ndarray], np.ndarray]
-
-#: Elements per block of :meth:`Optimizer.step_inplace` (1 MiB per float64 array), so
-#: that the arrays of an update stay in cache while NumPy makes its passes over them
-#: (``benchmarks/large_vectors.py`` measures the choice).
-BLOCK = 1 << 17
-#: Threads that share the blocks of a large in-place step (memory bandwidth saturates
-#: at a few); they are used from four blocks per thread on.
-THREADS = min(4, os.cpu_count() or 1)
 
 
 class State(NamedTuple):
@@ -90,67 +81,57 @@ class Optimizer:
         return State(params, np.zeros_like(params), 0)
 
     def step(self, state: State, grad_fn: GradientFunction) -> State:
-        """Take one step and return the new state (``state`` is left unchanged); see the
-        class docstring for the equations."""
+        """Take one step and return the new state in new arrays; ``state`` is left
+        unchanged, and so is every array handed to ``grad_fn``. See the class docstring
+        for the equations."""
         shape = np.shape(state.params)
         if np.shape(state.velocity) != shape or self.batch_shape:
             shape = np.broadcast_shapes(shape, np.shape(state.velocity), self.batch_shape)
-        params, velocity = np.empty(shape), np.empty(shape)
-        params[...], velocity[...] = state.params, state.velocity
-        return self._advance(State(params, velocity, state.step), grad_fn)  # fresh arrays: nothing to check
+        old_params, old_velocity = np.broadcast_to(state.params, shape), np.broadcast_to(state.velocity, shape)
+        grad = _checks.gradient(grad_fn(self._gradient_point(old_params, old_velocity)), shape)
+        params, velocity = old_params.copy(), old_velocity.copy()
+        self._update(params, velocity, grad, state.step)
+        return State(params, velocity, state.step + 1)
 
-    def step_inplace(self, state: State, grad_fn: GradientFunction) -> State:
+    def step_inplace(self, state: State, grad_fn: GradientFunction, *, block_size: int = _blocks.BLOCK) -> State:
         """Take one step, overwriting ``state.params`` and ``state.velocity``; returns the
         state with the step count advanced (the same arrays).
 
-        The numbers are exactly those of :meth:`step`. With scalar hyperparameters the
-        update runs in blocks of ``BLOCK`` elements, so that its few NumPy operations
-        find their operands in cache and each array crosses the memory bus once per
-        read or write, and on vectors of many blocks ``THREADS`` threads share the
-        blocks: on large vectors the step runs at memory speed.
+        The numbers are exactly those of :meth:`step`. ``grad_fn`` receives a read-only
+        view of the parameters (or Nesterov's look-ahead point) and must return a new
+        array: the step then overwrites the parameters it was shown. With scalar
+        hyperparameters the update runs over blocks of ``block_size`` elements shared
+        by a few threads, so that on large vectors it runs at memory speed (see
+        :mod:`momentum._blocks`).
         """
         _checks.inplace_arrays(state.params, state.velocity, self.batch_shape)
-        return self._advance(state, grad_fn)
-
-    def _advance(self, state: State, grad_fn: GradientFunction) -> State:
-        """The step of :meth:`step_inplace` on arrays known to fit."""
+        block_size = _checks.integer("block_size", block_size, 1)
         params, velocity = state.params, state.velocity
-        grad = np.asarray(grad_fn(self._gradient_point(params, velocity)), dtype=np.float64)
-        if grad.shape != params.shape:
-            raise ValueError(f"the gradient function returned shape {grad.shape} for parameters of shape "
-                             f"{params.shape}")
-        self._blockwise(functools.partial(self._update, step=state.step), params, velocity, grad)
+        point = self._gradient_point(params, velocity, block_size)
+        if point is params:
+            point = params.view()
+            point.flags.writeable = False
+        grad = _checks.gradient(grad_fn(point), params.shape)
+        # The update reads each block of the gradient before it writes that block of the
+        # parameters, so the parameters themselves may come back as the gradient (J = ½‖θ‖²);
+        # any other overlap would read values this step has already overwritten.
+        same = grad.__array_interface__["data"][0] == params.__array_interface__["data"][0] \
+            and grad.strides == params.strides
+        if np.shares_memory(grad, velocity) or (np.shares_memory(grad, params) and not same):
+            raise ValueError("the gradient function returned an array that overlaps the velocity or part of the "
+                             "parameters, which this in-place step overwrites; return a new array")
+        _blocks.blockwise(functools.partial(self._update, step=state.step), params, velocity, grad,
+                          whole=bool(self.batch_shape), block=block_size)
         return State(params, velocity, state.step + 1)
 
-    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray) -> np.ndarray:
+    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray, block_size: int = _blocks.BLOCK) -> np.ndarray:
         """Where the gradient of this step is taken: the parameters themselves (Nesterov's
-        methods override this with their look-ahead point)."""
+        methods override this with their look-ahead point, a new array)."""
         return params
 
     def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
         """The update of the class docstring, in place on (blocks of) the arrays."""
         raise NotImplementedError
-
-    def _blockwise(self, function: Callable[..., None], *arrays: np.ndarray) -> None:
-        """Call ``function`` on matching blocks of ``BLOCK`` consecutive elements of the
-        arrays (all of one shape), or once on the whole arrays when hyperparameters are
-        arrays (they must broadcast against the whole) or an array is not contiguous."""
-        if arrays[0].size <= BLOCK or self.batch_shape or not all(array.flags.c_contiguous for array in arrays):
-            function(*arrays)
-            return
-        flat = [array.reshape(-1) for array in arrays]
-
-        def run_blocks(starts: range) -> None:
-            for start in starts:
-                function(*(array[start:start + BLOCK] for array in flat))
-
-        starts = range(0, flat[0].size, BLOCK)
-        if THREADS == 1 or len(starts) < 4 * THREADS:  # too little work to pay for the hand-over
-            run_blocks(starts)
-            return
-        # NumPy releases the GIL inside its loops, so threads share the memory bandwidth;
-        # every element is computed exactly as in one thread.
-        list(_thread_pool().map(run_blocks, [starts[i::THREADS] for i in range(THREADS)]))
 
     def with_trailing_axes(self, ndim: int) -> Self:
         """This optimizer with every array hyperparameter given ``ndim`` trailing axes of
@@ -263,8 +244,8 @@ class Nesterov(Optimizer):
     momentum: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate, "momentum": _checks.momentum_factor}
 
-    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray) -> np.ndarray:
-        return _lookahead(self, params, velocity, self.momentum)  # θ − γ v
+    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray, block_size: int = _blocks.BLOCK) -> np.ndarray:
+        return _lookahead(params, velocity, self.momentum, block_size)  # θ − γ v
 
     _update = HeavyBall._update
 
@@ -289,8 +270,8 @@ class EMANesterov(Optimizer):
     beta: Hyperparameter
     _checks: ClassVar = {"lr": _checks.learning_rate, "beta": _checks.momentum_factor}
 
-    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray) -> np.ndarray:
-        return _lookahead(self, params, velocity, self.lr * self.beta)  # θ − αβ v
+    def _gradient_point(self, params: np.ndarray, velocity: np.ndarray, block_size: int = _blocks.BLOCK) -> np.ndarray:
+        return _lookahead(params, velocity, self.lr * self.beta, block_size)  # θ − αβ v
 
     _update = EMAMomentum._update
 
@@ -344,48 +325,26 @@ class TorchSGD(Optimizer):
             raise ValueError("nesterov=True requires momentum > 0 and dampening = 0 (as in PyTorch); "
                              f"got momentum={self.momentum!r}, dampening={self.dampening!r}")
 
-    @functools.cached_property
-    def _gradient_weight(self) -> Hyperparameter | None:
-        r""":math:`1 - d`, with no dampening where :math:`\mu = 0` (PyTorch then keeps no
-        buffer, and undamped :math:`b = g` gives the same step); ``None`` when it is 1
-        everywhere, so the update skips a multiplication by one."""
-        weight = 1 - np.where(np.equal(self.momentum, 0), 0.0, self.dampening)
-        return None if np.all(weight == 1) else weight
-
     def _update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray, step: int) -> None:
         if step == 0:
-            velocity[...] = grad                          # b₁ = g₀
+            velocity[...] = grad                                           # b₁ = g₀
         else:
-            velocity *= self.momentum                     # b ← μ b
-            weight = self._gradient_weight
-            velocity += grad if weight is None else weight * grad  # + (1 − d) g
+            velocity *= self.momentum                                      # b ← μ b
+            velocity += (1 - self.dampening * (self.momentum != 0)) * grad   #     + (1 − d) g  (μ = 0: no buffer)
         if self.nesterov:
-            direction = self.momentum * velocity
-            direction += grad
-            direction *= self.lr
-            params -= direction                           # θ ← θ − lr (g + μ b)
+            params -= self.lr * (grad + self.momentum * velocity)          # θ ← θ − lr (g + μ b)
         else:
-            params -= self.lr * velocity                  # θ ← θ − lr b
+            params -= self.lr * velocity                                   # θ ← θ − lr b
 
 
-@functools.cache
-def _thread_pool() -> concurrent.futures.ThreadPoolExecutor:
-    """The threads of large in-place steps, started on first use."""
-    return concurrent.futures.ThreadPoolExecutor(THREADS, thread_name_prefix="momentum")
-
-
-# A forked child has the pool object but not its threads: it starts its own.
-os.register_at_fork(after_in_child=_thread_pool.cache_clear)
-
-
-def _lookahead(optimizer: Optimizer, params: np.ndarray, velocity: np.ndarray, shift: Hyperparameter) -> np.ndarray:
+def _lookahead(params: np.ndarray, velocity: np.ndarray, shift: Hyperparameter, block_size: int) -> np.ndarray:
     """The look-ahead point :math:`\\theta - s\\,v` of Nesterov's methods, as a new array
     (the gradient function needs the whole point), computed block by block."""
-    point = np.empty_like(params)
+    point = np.empty(params.shape)
 
     def fill(p: np.ndarray, v: np.ndarray, out: np.ndarray) -> None:
         np.multiply(shift, v, out=out)
         np.subtract(p, out, out=out)
 
-    optimizer._blockwise(fill, params, velocity, point)
+    _blocks.blockwise(fill, params, velocity, point, whole=np.ndim(shift) > 0, block=block_size)
     return point

@@ -20,7 +20,9 @@ from typing import Protocol
 
 import numpy as np
 
-from momentum._checks import finite_array, labelled_data
+from momentum import _checks
+from momentum._checks import finite_array
+from momentum.data import breast_cancer_split, logistic_loss, sigmoid
 
 
 class Problem(Protocol):
@@ -48,8 +50,7 @@ class Parabola:
     shape: tuple[int, ...] = dataclasses.field(default=(), init=False)
 
     def __post_init__(self) -> None:
-        if not (np.isfinite(self.curvature) and self.curvature > 0):
-            raise ValueError(f"curvature must be a finite number > 0; got {self.curvature!r}")
+        object.__setattr__(self, "curvature", _checks.positive_scalar("curvature", self.curvature))
 
     def loss(self, x: np.ndarray) -> np.ndarray:
         return 0.5 * self.curvature * np.square(x)
@@ -144,12 +145,14 @@ class Quadratic:
 
 def rotation_2d(angle: float) -> np.ndarray:
     """The 2×2 rotation by ``angle`` radians (for tilted 2-D valleys)."""
+    angle = _checks.finite_scalar("angle", angle)
     c, s = np.cos(angle), np.sin(angle)
     return np.array([[c, -s], [s, c]])
 
 
 def random_rotation(dim: int, seed: int) -> np.ndarray:
     """A random orthogonal ``dim``×``dim`` matrix (QR of a seeded Gaussian matrix)."""
+    dim, seed = _checks.integer("dim", dim, 1), _checks.seed(seed)
     q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((dim, dim)))
     return q * np.sign(np.diag(r))
 
@@ -163,6 +166,10 @@ class Rosenbrock:
     a: float = 1.0
     b: float = 100.0
     shape: tuple[int, ...] = dataclasses.field(default=(2,), init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "a", _checks.finite_scalar("a", self.a))
+        object.__setattr__(self, "b", _checks.positive_scalar("b", self.b))
 
     def loss(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
@@ -193,8 +200,11 @@ class DoubleWell:
     shape: tuple[int, ...] = dataclasses.field(default=(), init=False)
 
     def __post_init__(self) -> None:
-        if not 0 < self.tilt < 8 / (3 * np.sqrt(3)):
-            raise ValueError(f"tilt must lie in (0, 8/(3*sqrt(3))) = (0, 1.5396) for two minima; got {self.tilt!r}")
+        tilt = _checks.real_array("tilt", self.tilt)
+        if tilt.ndim or not 0 < tilt < 8 / (3 * np.sqrt(3)):
+            raise ValueError(f"tilt must be a number in (0, 8/(3*sqrt(3))) = (0, 1.5396) for two minima; "
+                             f"got {self.tilt!r}")
+        object.__setattr__(self, "tilt", float(tilt))
 
     def loss(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
@@ -266,9 +276,10 @@ class NoisyGradient:
     """
 
     def __init__(self, problem: Problem, noise_std: float, seed: int) -> None:
-        if not (np.isfinite(noise_std) and noise_std >= 0):
-            raise ValueError(f"noise_std must be a finite number >= 0; got {noise_std!r}")
-        self.problem, self.noise_std, self.seed = problem, float(noise_std), seed
+        if not (hasattr(problem, "grad") and hasattr(problem, "shape")):
+            raise TypeError(f"problem must be a problem with .grad and .shape; got {problem!r}")
+        self.problem, self.seed = problem, _checks.seed(seed)
+        self.noise_std = _checks.positive_scalar("noise_std", noise_std, allow_zero=True)
         self.shape = problem.shape
         self._rng = np.random.default_rng(seed)
 
@@ -299,31 +310,27 @@ class LogisticRegression:
     """
 
     def __init__(self, features: np.ndarray, labels: np.ndarray, l2: float = 1e-2) -> None:
-        X, y = labelled_data(features, labels)
-        if not (np.isfinite(l2) and l2 > 0):
-            raise ValueError(f"l2 must be a finite number > 0; got {l2!r}")
-        self.features, self.labels, self.l2 = X, y, float(l2)
-        self.shape = X.shape[1:]
+        self.features, self.labels = _checks.labelled_data(features, labels)
+        self.l2 = _checks.positive_scalar("l2", l2)
+        self.shape = self.features.shape[1:]
 
     @classmethod
     def breast_cancer(cls, l2: float = 1e-2) -> LogisticRegression:
         """The Wisconsin breast-cancer data (569 samples, 30 features) shipped with
         scikit-learn, standardised, with a bias column (so 31 parameters)."""
-        from momentum.learning import breast_cancer_split
-
         return cls(*breast_cancer_split(test_fraction=0.0)[0], l2)
 
     def loss(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """The loss, averaged over all samples or over ``rows`` only (a mini-batch)."""
         X, y = (self.features, self.labels) if rows is None else (self.features[rows], self.labels[rows])
         z = np.asarray(w) @ X.T
-        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
+        return logistic_loss(z, y) + 0.5 * self.l2 * np.sum(np.square(w), axis=-1)
 
     def grad(self, w: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """The gradient, averaged over all samples or over ``rows`` only (a mini-batch)."""
         w = np.asarray(w)
         X, y = (self.features, self.labels) if rows is None else (self.features[rows], self.labels[rows])
-        p = 0.5 * (1 + np.tanh(0.5 * (w @ X.T)))  # σ(z) without overflow
+        p = sigmoid(w @ X.T)
         return (p - y) @ X / y.size + self.l2 * w
 
     def accuracy(self, w: np.ndarray) -> np.ndarray:
@@ -332,7 +339,7 @@ class LogisticRegression:
 
     def hessian(self, w: np.ndarray) -> np.ndarray:
         r""":math:`\frac1n X^\top \mathrm{diag}(\sigma(z)(1-\sigma(z))) X + \lambda I` at one ``w``."""
-        p = 0.5 * (1 + np.tanh(0.5 * (self.features @ w)))
+        p = sigmoid(self.features @ w)
         return (self.features.T * (p * (1 - p))) @ self.features / self.labels.size + self.l2 * np.eye(self.shape[0])
 
     @cached_property

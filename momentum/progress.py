@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
+from momentum import _checks
+
 T = TypeVar("T")
 WIDTH = 20
 
@@ -25,6 +27,8 @@ def progress(items: Iterable[T], label: str, total: int | None = None, stream: T
         stream: where to draw (default: ``sys.stderr`` at the time of the call).
     """
     stream = sys.stderr if stream is None else stream
+    if total is not None:
+        total = _checks.integer("total", total, 0)
     if total is None:
         items = list(items)
         total = len(items)

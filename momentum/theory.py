@@ -29,12 +29,23 @@ from typing import NamedTuple
 
 import numpy as np
 
+from momentum import _checks
 from momentum.conversions import canonical
 from momentum.optimizers import HeavyBall, Nesterov, Optimizer
 from momentum.problems import Parabola, Quadratic
-from momentum.run import Trajectory, align
+from momentum.trajectory import Trajectory, align
 
 ArrayLike = float | np.ndarray
+
+
+def _settings(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike,
+              nesterov: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validated ``(η, γ, λ)`` as float arrays: η > 0, γ ∈ [0, 1), λ ≥ 0, all finite."""
+    if not isinstance(nesterov, bool | np.bool_):
+        raise TypeError(f"nesterov must be True or False; got {nesterov!r}")
+    return (_checks.positive("lr", lr), _checks.in_range("momentum", momentum, 0.0, 1.0, low_open=False,
+                                                         high_open=True),
+            _checks.positive("eigenvalue", eigenvalue, allow_zero=True))
 
 
 def _trace_det(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool):
@@ -47,6 +58,7 @@ def _trace_det(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nester
 def iteration_matrix(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
     r"""The 2×2 matrix :math:`M` acting on :math:`(z_t, z_{t-1})` (see the module docstring),
     shape ``(..., 2, 2)`` over the broadcast inputs."""
+    lr, momentum, eigenvalue = _settings(lr, momentum, eigenvalue, nesterov)
     a, c = _trace_det(lr, momentum, eigenvalue, nesterov)
     a, c = np.broadcast_arrays(a, c)
     return np.stack([np.stack([a, -c], -1), np.stack([np.ones_like(a), np.zeros_like(a)], -1)], -2)
@@ -60,14 +72,18 @@ def characteristic_roots(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLi
     are complex (an oscillating, "underdamped" iterate) exactly when
     :math:`(1-\sqrt\gamma)^2 < \eta\lambda < (1+\sqrt\gamma)^2`, and then :math:`|r_1| =
     |r_2| = \sqrt\gamma` whatever η is. The small root is computed as :math:`c/r_1` to
-    avoid cancellation.
+    avoid cancellation. Where :math:`\\lambda = 0` the roots are exactly 1 and γ (that
+    direction does not converge), whatever rounding the formula would give.
     """
+    lr, momentum, eigenvalue = _settings(lr, momentum, eigenvalue, nesterov)
     a, c = _trace_det(lr, momentum, eigenvalue, nesterov)
     s = np.sqrt(np.asarray(a * a - 4 * c, dtype=complex))
     r1 = 0.5 * (a + np.where(np.real(a) >= 0, 1, -1) * s)
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(r1 != 0, c / np.where(r1 != 0, r1, 1), 0)
-    return np.asarray(r1)[()], r2[()]  # scalars for scalar input
+    flat = np.multiply(lr, eigenvalue) == 0
+    r1, r2 = np.where(flat, 1.0, r1), np.where(flat, c, r2)
+    return np.asarray(r1)[()], np.asarray(r2)[()]  # scalars for scalar input
 
 
 def spectral_radius(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
@@ -79,9 +95,14 @@ def spectral_radius(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, n
 def convergence_rate(optimizer: Optimizer, eigenvalues: np.ndarray) -> np.ndarray:
     """The worst spectral radius over ``eigenvalues`` for ``optimizer`` (any convention
     with an exact heavy-ball or Nesterov equivalent); shape ``optimizer.batch_shape``."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an optimizer instance; got {optimizer!r}")
+    eigenvalues = _checks.positive("eigenvalues", eigenvalues, allow_zero=True)
+    if eigenvalues.ndim != 1 or eigenvalues.size == 0:
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array; got shape {eigenvalues.shape}")
     family, lr, gamma = canonical(optimizer)
     lr, gamma = (np.expand_dims(h, -1) for h in (lr, gamma))
-    return spectral_radius(lr, gamma, np.asarray(eigenvalues), family == "nesterov").max(axis=-1)
+    return spectral_radius(lr, gamma, eigenvalues, family == "nesterov").max(axis=-1)
 
 
 def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
@@ -91,9 +112,11 @@ def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = F
     (2+2\gamma)/(1+2\gamma)`. Both follow from the Jury conditions for
     :math:`r^2 - ar + c`: :math:`|c| < 1`, :math:`1 - a + c > 0`, :math:`1 + a + c > 0`.
     """
-    gamma = np.asarray(momentum, dtype=float)
+    _, gamma, lam = _settings(1.0, momentum, eigenvalue, nesterov)
+    if np.any(lam == 0):
+        raise ValueError("eigenvalue must be > 0 (a flat direction allows any learning rate); got 0")
     bound = (2 + 2 * gamma) / (1 + 2 * gamma) if nesterov else 2 * (1 + gamma)
-    return bound / np.asarray(eigenvalue, dtype=float)
+    return bound / lam
 
 
 def critical_momentum(lr: ArrayLike, eigenvalue: ArrayLike) -> np.ndarray:
@@ -101,6 +124,7 @@ def critical_momentum(lr: ArrayLike, eigenvalue: ArrayLike) -> np.ndarray:
     (1 - \sqrt{\eta\lambda})^2` (the double root :math:`r = 1 - \sqrt{\eta\lambda}` for
     :math:`\eta\lambda \le 1`). Smaller γ overdamps (two real roots), larger γ
     underdamps (complex roots of modulus √γ)."""
+    lr, _, eigenvalue = _settings(lr, 0.0, eigenvalue)
     return (1 - np.sqrt(np.multiply(lr, eigenvalue))) ** 2
 
 
@@ -113,6 +137,7 @@ class Tuning(NamedTuple):
 
 
 def _kappa(mu: float, L: float) -> float:
+    mu, L = float(_checks.real_array("mu", mu)), float(_checks.real_array("L", L))
     if not (0 < mu <= L < np.inf):
         raise ValueError(f"need 0 < mu <= L < inf; got mu={mu!r}, L={L!r}")
     return L / mu
@@ -176,17 +201,24 @@ def closed_form(optimizer: Optimizer, problem: Quadratic | Parabola, x0: object,
     equivalent's, so its velocity is :math:`v_t = \theta_{t-1} - \theta_t`. No run is
     simulated: this is the check on :func:`momentum.run`.
     """
+    if not isinstance(problem, Quadratic | Parabola):
+        raise TypeError(f"problem must be a Quadratic or a Parabola (closed forms exist only for quadratics); "
+                        f"got {problem!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an optimizer instance; got {optimizer!r}")
     family, lr, gamma = canonical(optimizer)
     equivalent = (Nesterov if family == "nesterov" else HeavyBall)(lr, gamma)
     equivalent, x0, event_shape, steps = align(equivalent, problem, x0, steps)
     lam, Q, x_star = problem.eigenvalues, problem.eigenvectors, np.asarray(problem.minimizer)
     vector = event_shape != ()  # a Parabola is a 1-D problem without the axis
+    batch_ndim = x0.ndim - len(event_shape)
     lr_e, gamma_e = equivalent.lr, equivalent.momentum
     if not vector:
         lr_e, gamma_e = np.expand_dims(lr_e, -1), np.expand_dims(gamma_e, -1)
     _, c = _trace_det(lr_e, gamma_e, lam, family == "nesterov")
     r1, r2 = characteristic_roots(lr_e, gamma_e, lam, family == "nesterov")
-    t = np.arange(steps + 1).reshape((-1,) + (1,) * np.ndim(r1))
+    # Axes: time, the batch axes, the eigen-directions.
+    t = np.arange(steps + 1).reshape((-1,) + (1,) * (batch_ndim + 1))
     z0 = (x0 - x_star) if vector else (x0 - x_star)[..., None]
     with np.errstate(over="ignore", invalid="ignore"):  # unstable settings grow without bound
         z = (z0 @ Q) * (_lucas_u(t, r1, r2) - c * _lucas_u(t - 1, r1, r2))
@@ -211,12 +243,20 @@ def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarr
     discretisation :math:`(\theta_{t+1} - 2\theta_t + \theta_{t-1})/h^2 + a(\theta_t -
     \theta_{t-1})/h + \lambda\theta_t = 0` of this ODE with time step :math:`h`.
     """
-    t = np.asarray(times, dtype=float)
-    if damping < 0 or eigenvalue <= 0:
-        raise ValueError(f"need damping >= 0 and eigenvalue > 0; got {damping!r}, {eigenvalue!r}")
-    d = np.sqrt(complex(0.25 * damping**2 - eigenvalue))
-    sinh_over_d = t * np.sinc(1j * d * t / np.pi)  # sin(iz)/(iz) = sinh(z)/z
-    return np.real(x0 * np.exp(-0.5 * damping * t) * (np.cosh(d * t) + 0.5 * damping * sinh_over_d))
+    a = _checks.positive_scalar("damping", damping, allow_zero=True)
+    lam = _checks.positive_scalar("eigenvalue", eigenvalue)
+    x0 = _checks.finite_scalar("x0", x0)
+    t = _checks.positive("times", times, allow_zero=True)
+    d = np.sqrt(complex(0.25 * a**2 - lam))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        # e^{-at/2} cosh(dt) and e^{-at/2} sinh(dt)/d from exponentials that cannot
+        # overflow (Re d < a/2), and from the sinc form where dt is small (no 0/0).
+        # s₁ = d − a/2 = −λ/(a/2 + d) without cancellation when d ≈ a/2 (strong damping).
+        growth, decay = np.exp(-lam / (0.5 * a + d) * t), np.exp(-(d + 0.5 * a) * t)
+        sinh_over_d = np.where(np.abs(d * t) > 1, (growth - decay) / (2 * (d if d != 0 else 1)),
+                               np.exp(-0.5 * a * t) * t * np.sinc(1j * d * t / np.pi))  # sin(iz)/(iz) = sinh(z)/z
+        theta = x0 * (0.5 * (growth + decay) + 0.5 * a * sinh_over_d)
+    return np.real(theta)[()]
 
 
 def stationary_variance(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, noise_std: ArrayLike) -> np.ndarray:
@@ -233,7 +273,21 @@ def stationary_variance(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLik
 
     At a fixed learning rate it grows like :math:`1/(1-\gamma)`; at a fixed effective
     step :math:`\eta/(1-\gamma)` it barely depends on :math:`\gamma`. Only meaningful
-    inside the stability region (see :func:`max_stable_lr`).
+    inside the stability region (see :func:`max_stable_lr`); outside it there is no
+    stationary state and a :class:`ValueError` says so.
     """
-    eta, gamma, lam = (np.asarray(x, dtype=float) for x in (lr, momentum, eigenvalue))
+    eta, gamma, lam = _settings(lr, momentum, eigenvalue)
+    noise_std = _checks.positive("noise_std", noise_std, allow_zero=True)
+    if np.any(lam == 0):
+        raise ValueError("eigenvalue must be > 0: along a flat direction the noise accumulates without bound")
+    unstable = np.broadcast_to(eta * lam >= 2 * (1 + gamma), np.broadcast_shapes(eta.shape, gamma.shape, lam.shape))
+    if unstable.any():
+        raise ValueError("no stationary variance outside the stable region eta * eigenvalue < 2 (1 + momentum): "
+                         f"{_first_unstable(eta, gamma, lam, unstable)}")
     return eta * np.square(noise_std) * (1 + gamma) / (lam * (1 - gamma) * (2 * (1 + gamma) - eta * lam))
+
+
+def _first_unstable(eta: np.ndarray, gamma: np.ndarray, lam: np.ndarray, unstable: np.ndarray) -> str:
+    index = tuple(np.argwhere(unstable)[0]) if unstable.ndim else ()
+    e, g, h = (np.broadcast_to(x, unstable.shape)[index] for x in (eta, gamma, lam))
+    return f"got lr={e:g}, momentum={g:g}, eigenvalue={h:g} (eta * eigenvalue = {e * h:g} >= {2 * (1 + g):g})"

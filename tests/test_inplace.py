@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import momentum as m
-from momentum.optimizers import BLOCK, THREADS
+from momentum._blocks import BLOCK, THREADS
 
 SIZE = 3 * BLOCK + 17
 CURVATURE = np.random.default_rng(0).uniform(0.1, 2.0, SIZE)

@@ -1,0 +1,68 @@
+"""Theory at its edges: batched closed forms, strong damping, flat directions, list inputs."""
+
+import warnings
+
+import numpy as np
+import pytest
+from helpers import assert_same_path
+from hypothesis import given
+from hypothesis import strategies as st
+
+import momentum as m
+from momentum import theory
+
+P = m.problems.Parabola()
+
+
+@pytest.mark.parametrize(("problem", "optimizer", "x0", "shape"), [
+    (P, m.HeavyBall(0.1, 0.5), np.ones((3, 1)), (6, 3, 1)),
+    (P, m.Nesterov(np.array([0.05, 0.1]), 0.5), np.linspace(-2, 2, 6).reshape(3, 1, 2), (6, 3, 1, 2)),
+    (m.problems.Quadratic(np.diag([1.0, 2.0])), m.HeavyBall(0.1, 0.5), np.arange(8.0).reshape(4, 2), (6, 4, 2)),
+    (m.problems.Quadratic.from_eigenvalues([0.5, 3.0], m.problems.rotation_2d(0.3), [1.0, -1.0]),
+     m.EMAMomentum(np.array([0.5, 1.0, 2.0])[:, None], np.array([0.2, 0.6])), np.ones((3, 1, 2)), (6, 3, 2, 2)),
+])
+def test_closed_form_of_batched_starts_equals_the_batched_run(problem, optimizer, x0, shape):
+    exact = theory.closed_form(optimizer, problem, x0, 5)
+    simulated = m.run(optimizer, problem, x0, 5)
+    assert exact.params.shape == simulated.params.shape == shape
+    assert_same_path(exact.params, simulated.params, rtol=1e-13)
+
+
+def _direct_ode(a, lam, x0, t):
+    """θ(t) = x₀(s₁e^{s₂t} − s₂e^{s₁t})/(s₁ − s₂) for real roots, with s₁ = −λ/(a/2 + d) computed without
+    cancellation: every term is then a product of well-conditioned factors."""
+    d = np.sqrt(a * a / 4 - lam)
+    s1, s2 = -lam / (a / 2 + d), -(a / 2 + d)
+    return x0 * (s1 * np.exp(s2 * t) - s2 * np.exp(s1 * t)) / (s1 - s2)
+
+
+def test_strongly_overdamped_ode_does_not_overflow():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = theory.heavy_ball_ode(100.0, 1.0, 1.0, [15.0])
+    assert value[0] == pytest.approx(0.8608, abs=5e-5)
+    assert value[0] == pytest.approx(_direct_ode(100.0, 1.0, 1.0, 15.0), rel=1e-12)
+
+
+@given(a=st.floats(2.5, 1e4), lam=st.floats(0.01, 1.0), t=st.floats(0.0, 1e4))
+def test_overdamped_ode_against_the_direct_formula(a, lam, t):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = theory.heavy_ball_ode(a, lam, 1.0, t)
+    assert value == pytest.approx(_direct_ode(a, lam, 1.0, t), rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("optimizer", [m.HeavyBall(0.1, 0.9), m.Nesterov(0.1, 0.9), m.GradientDescent(0.3)])
+def test_a_flat_direction_has_rate_exactly_one(optimizer):
+    """λ = 0: r² − (1+γ)r + γ = (r − 1)(r − γ), so one root is exactly 1: no convergence."""
+    assert theory.convergence_rate(optimizer, [0.0]) == 1.0
+    assert theory.convergence_rate(optimizer, [0.0, 1.0]) == 1.0
+    r1, r2 = theory.characteristic_roots(0.1, 0.9, 0.0)
+    assert (r1, r2) == (1.0, 0.9)
+
+
+def test_lists_work_for_every_argument():
+    as_list = theory.spectral_radius(0.1, [0.5, 0.9], 1)
+    np.testing.assert_array_equal(as_list, theory.spectral_radius(0.1, np.array([0.5, 0.9]), 1.0))
+    np.testing.assert_array_equal(theory.spectral_radius([0.1, 0.2], 0.5, [1.0, 1.0]),
+                                  [theory.spectral_radius(0.1, 0.5, 1.0), theory.spectral_radius(0.2, 0.5, 1.0)])
