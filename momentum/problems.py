@@ -236,6 +236,39 @@ class DoubleWell:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
+class Saddle:
+    r"""A saddle between two minima: :math:`J(x, y) = x^2 - y^2 + y^4/4`.
+
+    :math:`\nabla J = (2x,\; -2y + y^3)`. The origin is a saddle point (curvature 2 along
+    :math:`x`, −2 along :math:`y`); the minima are :math:`(0, \pm\sqrt2)` with
+    :math:`J = -1`. A run that starts on the line :math:`y = 0` stays on it and converges
+    to the saddle; from :math:`y_0 \ne 0` it leaves the saddle at a speed set by the
+    negative curvature: the test bed for "momentum escapes saddle points".
+    """
+
+    shape: tuple[int, ...] = dataclasses.field(default=(2,), init=False)
+
+    def loss(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        u, w = x[..., 0], x[..., 1]
+        return u**2 - w**2 + 0.25 * w**4
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        u, w = x[..., 0], x[..., 1]
+        return np.stack([2 * u, -2 * w + w**3], axis=-1)
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        r"""The minimum with :math:`y > 0`, :math:`(0, \sqrt2)` (the other is its mirror image)."""
+        return np.array([0.0, np.sqrt(2.0)])
+
+    @property
+    def saddle_point(self) -> np.ndarray:
+        return np.zeros(2)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
 class LessardCounterexample:
     r"""A smooth, strongly convex function on which the optimally tuned heavy ball does not
     converge (Lessard, Recht and Packard 2016, §4.6): :math:`\mu = 1`, :math:`L = 25`,

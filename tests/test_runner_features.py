@@ -89,7 +89,7 @@ def test_grid_search_finds_the_one_step_rate_by_hand():
 def test_grid_search_refuses_a_winner_when_nothing_reached_the_tolerance():
     search = m.grid_search.grid_search(GD, P, 5.0, 10, 1e-6, lr=[0.1, 0.25])
     with pytest.raises(m.grid_search.NoSettingReachedError, match="none of the 2 settings reached"):
-        search.best
+        _ = search.best
     setting, distance = search.closest()
     assert setting.values == {"lr": 0.25} and distance == pytest.approx(5 * 0.5**10)
     assert search.share_reached == 0
