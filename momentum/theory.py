@@ -38,14 +38,17 @@ from momentum.trajectory import Trajectory, align
 ArrayLike = float | np.ndarray
 
 
-def _settings(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike,
-              nesterov: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validated ``(η, γ, λ)`` as float arrays: η > 0, γ ∈ [0, 1), λ ≥ 0, all finite."""
+def _settings(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False, *,
+              curvature: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validated ``(η, γ, λ)`` as float arrays: η > 0, γ ∈ [0, 1), all finite; λ ≥ 0 when it must be
+    a curvature of a convex quadratic (``curvature``), any finite number otherwise (a negative
+    eigenvalue is a direction of negative curvature, as at a saddle point)."""
     if not isinstance(nesterov, bool | np.bool_):
         raise TypeError(f"nesterov must be True or False; got {nesterov!r}")
+    lam = (_checks.positive("eigenvalue", eigenvalue, allow_zero=True) if curvature
+           else _checks.finite_array("eigenvalue", eigenvalue))
     return (_checks.positive("lr", lr), _checks.in_range("momentum", momentum, 0.0, 1.0, low_open=False,
-                                                         high_open=True),
-            _checks.positive("eigenvalue", eigenvalue, allow_zero=True))
+                                                         high_open=True), lam)
 
 
 def _trace_det(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool):
@@ -97,7 +100,7 @@ def convergence_rate(optimizer: Optimizer, eigenvalues: np.ndarray) -> np.ndarra
     with an exact heavy-ball or Nesterov equivalent); shape ``optimizer.batch_shape``."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an optimizer instance; got {optimizer!r}")
-    eigenvalues = _checks.positive("eigenvalues", eigenvalues, allow_zero=True)
+    eigenvalues = _checks.finite_array("eigenvalues", eigenvalues)
     if eigenvalues.ndim != 1 or eigenvalues.size == 0:
         raise ValueError(f"eigenvalues must be a non-empty 1-D array; got shape {eigenvalues.shape}")
     family, lr, gamma = canonical(optimizer)
@@ -112,7 +115,7 @@ def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = F
     (2+2\gamma)/(1+2\gamma)`. Both follow from the Jury conditions for
     :math:`r^2 - ar + c`: :math:`|c| < 1`, :math:`1 - a + c > 0`, :math:`1 + a + c > 0`.
     """
-    _, gamma, lam = _settings(1.0, momentum, eigenvalue, nesterov)
+    _, gamma, lam = _settings(1.0, momentum, eigenvalue, nesterov, curvature=True)
     if np.any(lam == 0):
         raise ValueError("eigenvalue must be > 0 (a flat direction allows any learning rate); got 0")
     bound = (2 + 2 * gamma) / (1 + 2 * gamma) if nesterov else 2 * (1 + gamma)
@@ -124,7 +127,7 @@ def critical_momentum(lr: ArrayLike, eigenvalue: ArrayLike) -> np.ndarray:
     (1 - \sqrt{\eta\lambda})^2` (the double root :math:`r = 1 - \sqrt{\eta\lambda}` for
     :math:`\eta\lambda \le 1`). Smaller γ overdamps (two real roots), larger γ
     underdamps (complex roots of modulus √γ)."""
-    lr, _, eigenvalue = _settings(lr, 0.0, eigenvalue)
+    lr, _, eigenvalue = _settings(lr, 0.0, eigenvalue, curvature=True)
     return (1 - np.sqrt(np.multiply(lr, eigenvalue))) ** 2
 
 
@@ -276,7 +279,7 @@ def stationary_variance(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLik
     inside the stability region (see :func:`max_stable_lr`); outside it there is no
     stationary state and a :class:`ValueError` says so.
     """
-    eta, gamma, lam = _settings(lr, momentum, eigenvalue)
+    eta, gamma, lam = _settings(lr, momentum, eigenvalue, curvature=True)
     noise_std = _checks.positive("noise_std", noise_std, allow_zero=True)
     if np.any(lam == 0):
         raise ValueError("eigenvalue must be > 0: along a flat direction the noise accumulates without bound")

@@ -66,3 +66,15 @@ def test_lists_work_for_every_argument():
     np.testing.assert_array_equal(as_list, theory.spectral_radius(0.1, np.array([0.5, 0.9]), 1.0))
     np.testing.assert_array_equal(theory.spectral_radius([0.1, 0.2], 0.5, [1.0, 1.0]),
                                   [theory.spectral_radius(0.1, 0.5, 1.0), theory.spectral_radius(0.2, 0.5, 1.0)])
+
+
+def test_negative_curvature_gives_the_escape_rate_of_a_saddle():
+    """Along curvature −λ the heavy ball's error grows like the larger root of r² − (1 + γ + ηλ)r + γ = 0;
+    for γ = 0 that is gradient descent's 1 + ηλ, and momentum makes it larger."""
+    assert theory.spectral_radius(0.1, 0.0, -2.0) == pytest.approx(1.2, rel=1e-15)
+    rho = theory.spectral_radius(0.1, 0.5, -2.0)
+    assert rho == pytest.approx((1.7 + np.sqrt(1.7**2 - 2.0)) / 2, rel=1e-14) and rho > 1.2
+    path = m.run(m.HeavyBall(0.1, 0.5), m.problems.Parabola(1.0), 1e-12, 200, on_divergence="mark")
+    assert path.params[200] / path.params[199] < 1  # sanity: positive curvature contracts
+    saddle = m.run(m.HeavyBall(0.1, 0.5), lambda y: -2.0 * y, 1e-12, 60)
+    assert saddle.params[60] / saddle.params[59] == pytest.approx(rho, rel=1e-6)
