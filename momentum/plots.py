@@ -28,4 +28,4 @@ def contour_paths(ax, problem: Problem, paths: Mapping[str, np.ndarray], xlim: t
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="best")

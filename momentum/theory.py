@@ -108,6 +108,27 @@ def convergence_rate(optimizer: Optimizer, eigenvalues: np.ndarray) -> np.ndarra
     return spectral_radius(lr, gamma, eigenvalues, family == "nesterov").max(axis=-1)
 
 
+REGIMES = ("over-damped", "critically damped", "under-damped", "divergent")
+
+
+def regime(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
+    r"""The character of the motion along one eigen-direction, as a string (array):
+
+    * ``"divergent"`` where the spectral radius is at least 1 (no convergence);
+    * ``"under-damped"`` where the roots are complex (the error oscillates in an envelope);
+    * ``"critically damped"`` where they coincide: the discriminant :math:`a^2 - 4c` is zero to
+      within rounding, :math:`|a^2 - 4c| \le 10^{-12} \max(a^2, 4|c|)`;
+    * ``"over-damped"`` where they are real and distinct. (For :math:`\eta\lambda > 1` the
+      real roots are negative and the error changes sign every step.)
+    """
+    lr, momentum, eigenvalue = _settings(lr, momentum, eigenvalue, nesterov)
+    a, c = _trace_det(lr, momentum, eigenvalue, nesterov)
+    discriminant = a * a - 4 * c
+    critical = np.abs(discriminant) <= 1e-12 * np.maximum(a * a, 4 * np.abs(c))
+    names = np.where(critical, REGIMES[1], np.where(discriminant < 0, REGIMES[2], REGIMES[0]))
+    return np.where(spectral_radius(lr, momentum, eigenvalue, nesterov) >= 1, REGIMES[3], names)[()]
+
+
 def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
     r"""The largest stable learning rate (exclusive) for momentum γ ∈ [0, 1).
 

@@ -78,3 +78,26 @@ def test_negative_curvature_gives_the_escape_rate_of_a_saddle():
     assert path.params[200] / path.params[199] < 1  # sanity: positive curvature contracts
     saddle = m.run(m.HeavyBall(0.1, 0.5), lambda y: -2.0 * y, 1e-12, 60)
     assert saddle.params[60] / saddle.params[59] == pytest.approx(rho, rel=1e-6)
+
+
+@pytest.mark.parametrize(("lr", "gamma", "expected"), [
+    (0.1, 0.9, "under-damped"),        # worked example: discriminant 1.7² − 3.6 = −0.71
+    (0.1, 0.1, "over-damped"),         # 1.0² − 0.4 > 0
+    (0.25, None, "critically damped"),  # γ = (1 − √(ηλ))² with ηλ = 0.5: a double root 1 − √0.5
+    (1.1, 0.0, "divergent"),           # gradient descent with ηλ = 2.2 > 2
+    (0.8, 0.05, "over-damped"),        # ηλ = 1.6 > 1: a = −0.55, real negative roots
+])
+def test_regime_by_hand(lr, gamma, expected):
+    if expected == "critically damped":
+        gamma = float(theory.critical_momentum(lr, 2.0))  # (1 − √0.5)² = 0.0858
+    assert theory.regime(lr, gamma, 2.0) == expected
+    if expected == "over-damped" and lr * 2 > 1:
+        assert all(np.real(r) < 0 for r in theory.characteristic_roots(lr, gamma, 2.0))
+
+
+def test_regime_over_a_grid_agrees_with_the_roots():
+    lrs, gammas = np.linspace(0.01, 2.5, 60)[:, None], np.linspace(0, 0.99, 50)[None, :]
+    names = theory.regime(lrs, gammas, 1.0)
+    r1, r2 = theory.characteristic_roots(lrs, gammas, 1.0)
+    np.testing.assert_array_equal(names == "divergent", np.abs(r1) >= 1)
+    np.testing.assert_array_equal(names == "under-damped", (np.abs(r1) < 1) & (np.abs(np.imag(r1)) > 0))

@@ -121,6 +121,7 @@ BAD_INPUT = [
     (lambda: theory.max_stable_lr(0.9, -1.0), ValueError, r"eigenvalue must be a finite number >= 0"),
     (lambda: theory.max_stable_lr(0.9, 0.0), ValueError, r"eigenvalue must be > 0"),
     (lambda: theory.critical_momentum(0.1, np.inf), ValueError, r"eigenvalue must be a finite number >= 0"),
+    (lambda: theory.regime(0.1, 1.5, 1.0), ValueError, r"momentum must lie in \[0, 1\)"),
     (lambda: theory.convergence_rate(HB, [[1.0, 2.0]]), ValueError, r"eigenvalues must be a non-empty 1-D"),
     (lambda: theory.convergence_rate(m.HeavyBall, [1.0]), TypeError, r"optimizer must be an optimizer instance"),
     (lambda: theory.tune_heavy_ball(0.0, 1.0), ValueError, r"need 0 < mu <= L"),

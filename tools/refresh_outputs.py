@@ -24,6 +24,7 @@ def refresh(path: Path) -> float:
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     elapsed = time.perf_counter() - started
+    notebook.metadata.pop("widgets", None)  # live widget state: meaningless on the website, ~45 KB per page
     nbformat.write(notebook, path)
     return elapsed
 
