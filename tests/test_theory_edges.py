@@ -98,6 +98,6 @@ def test_regime_by_hand(lr, gamma, expected):
 def test_regime_over_a_grid_agrees_with_the_roots():
     lrs, gammas = np.linspace(0.01, 2.5, 60)[:, None], np.linspace(0, 0.99, 50)[None, :]
     names = theory.regime(lrs, gammas, 1.0)
-    r1, r2 = theory.characteristic_roots(lrs, gammas, 1.0)
+    r1, _ = theory.characteristic_roots(lrs, gammas, 1.0)
     np.testing.assert_array_equal(names == "divergent", np.abs(r1) >= 1)
     np.testing.assert_array_equal(names == "under-damped", (np.abs(r1) < 1) & (np.abs(np.imag(r1)) > 0))
