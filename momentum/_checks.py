@@ -10,6 +10,7 @@ instead of an instance) raises :class:`TypeError`; a number outside its range ra
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -73,6 +74,8 @@ def hyperparameter(name: str, value: object, low: float, high: float, *,
     values = in_range(name, value, low, high, low_open=low_open, high_open=high_open)
     if values.ndim == 0:
         return float(values)
+    if values.size == 0:
+        raise ValueError(f"{name} must not be an empty array")
     values.setflags(write=False)
     return values
 
@@ -101,7 +104,11 @@ def positive(name: str, value: object, *, allow_zero: bool = False, allow_inf: b
 
 def positive_scalar(name: str, value: object, *, allow_zero: bool = False, allow_inf: bool = False) -> float:
     """A single number > 0 (or >= 0), finite unless ``allow_inf``."""
-    values = positive(name, value, allow_zero=allow_zero, allow_inf=allow_inf)
+    return scalar(name, positive(name, value, allow_zero=allow_zero, allow_inf=allow_inf))
+
+
+def scalar(name: str, values: np.ndarray) -> float:
+    """The one number of a checked 0-d array (a TypeError for arrays)."""
     if values.ndim:
         raise TypeError(f"{name} must be a single number; got an array of shape {values.shape}")
     return float(values)
@@ -109,10 +116,7 @@ def positive_scalar(name: str, value: object, *, allow_zero: bool = False, allow
 
 def finite_scalar(name: str, value: object) -> float:
     """A single finite real number."""
-    values = finite_array(name, value)
-    if values.ndim:
-        raise TypeError(f"{name} must be a single number; got an array of shape {values.shape}")
-    return float(values)
+    return scalar(name, finite_array(name, value))
 
 
 def finite_array(name: str, value: object) -> np.ndarray:
@@ -171,7 +175,8 @@ def inplace_arrays(params: object, velocity: object, batch_shape: tuple[int, ...
     broadcasts into."""
     for name, array in (("params", params), ("velocity", velocity)):
         if not isinstance(array, np.ndarray) or array.dtype != np.float64 or not array.flags.writeable:
-            got = f"array of {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+            got = (type(array).__name__ if not isinstance(array, np.ndarray) else f"an array of {array.dtype}"
+                   if array.dtype != np.float64 else "a read-only array")
             raise ValueError(f"an in-place step needs {name} as a writeable float64 NumPy array; got {got}")
     if velocity.shape != params.shape:
         raise ValueError(f"params and velocity must have one shape; got {params.shape} and {velocity.shape}")
@@ -194,3 +199,22 @@ def gradient(value: object, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape != shape:
         raise ValueError(f"the gradient function returned shape {grad.shape} for parameters of shape {shape}")
     return grad
+
+
+def instance(name: str, value: object, example: str) -> None:
+    """Refuse a class where an instance is needed (``Parabola`` instead of ``Parabola()``)."""
+    if isinstance(value, type):
+        raise TypeError(f"{name} must be an instance such as {example}; got the class {value.__name__}")
+
+
+def memory_for(name: str, value: int, count: int, elements: int, bytes_per: int) -> None:
+    """Refuse a run whose record of ``count`` iterates of ``elements`` numbers cannot fit in memory."""
+    size = count * elements * bytes_per
+    try:
+        available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        available = 2**40
+    if size > available // 2:
+        raise ValueError(f"{name}={value} would need {size / 2**30:.3g} GiB to record {count} iterates of "
+                         f"{elements} numbers (this machine has {available / 2**30:.3g} GiB); take fewer steps "
+                         "or, in run(), a larger record_every")

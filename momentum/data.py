@@ -47,7 +47,8 @@ def breast_cancer_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[Data
     training set and an empty test set. The training set must keep at least two samples
     of each class (otherwise the standardisation is undefined).
     """
-    fraction = float(_checks.in_range("test_fraction", test_fraction, 0.0, 1.0, low_open=False, high_open=True))
+    fraction = _checks.scalar("test_fraction", _checks.in_range("test_fraction", test_fraction, 0.0, 1.0,
+                                                                 low_open=False, high_open=True))
     seed = _checks.seed(seed)
     from sklearn.datasets import load_breast_cancer
 

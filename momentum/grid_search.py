@@ -128,6 +128,14 @@ def grid_search(make: Callable[..., Optimizer], problem: Problem, x0: object, st
     Diverging settings are marked, not raised (see :func:`momentum.run`).
     """
     tol = _checks.positive_scalar("tol", tol)
+    if isinstance(make, Optimizer) or not callable(make):
+        raise TypeError(f"make must be an optimizer class or a function of the hyperparameters that returns an "
+                        f"optimizer, e.g. HeavyBall or lambda lr: GradientDescent(lr); got {make!r}")
+    _checks.instance("problem", problem, "Parabola()")
+    shape = tuple(getattr(problem, "shape", ()))
+    if np.shape(x0) != shape:
+        raise ValueError(f"x0 must have the problem's shape {shape}, without batch axes (the grid's axes are the "
+                         f"batch axes); got shape {np.shape(x0)}")
     if not grid:
         raise ValueError("grid_search needs at least one hyperparameter grid, e.g. lr=np.geomspace(1e-3, 1, 20)")
     axes = {}
@@ -140,6 +148,4 @@ def grid_search(make: Callable[..., Optimizer], problem: Problem, x0: object, st
     if getattr(problem, "minimizer", None) is None:
         raise ValueError("grid_search needs a problem with a known minimizer to measure the distance to it")
     trajectory: Trajectory = run(make(**mesh), problem, x0, steps, on_divergence="mark")
-    if trajectory.params.ndim - 1 - trajectory.event_ndim != len(axes):
-        raise ValueError("x0 must not carry batch axes: the grid's axes are the batch axes")
     return GridSearch(mesh, trajectory.steps_to(tol), trajectory.error()[-1], trajectory.diverged_at >= 0, tol)

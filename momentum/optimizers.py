@@ -77,13 +77,25 @@ class Optimizer:
 
     def init(self, x0: np.ndarray) -> State:
         """Start at ``x0`` (copied, as float64) with zero velocity."""
-        params = np.array(x0, dtype=np.float64)
+        params = _checks.finite_array("x0", x0)
         return State(params, np.zeros_like(params), 0)
 
     def step(self, state: State, grad_fn: GradientFunction) -> State:
         """Take one step and return the new state in new arrays; ``state`` is left
         unchanged, and so is every array handed to ``grad_fn``. See the class docstring
         for the equations."""
+        if not isinstance(state, State):
+            raise TypeError(f"state must be a State (from optimizer.init(x0)); got {type(state).__name__}")
+        params, velocity = _checks.real_array("params", state.params), _checks.real_array("velocity", state.velocity)
+        _checks.broadcast_shapes({"params": params.shape, "velocity": velocity.shape,
+                                  "hyperparameters": self.batch_shape})
+        step = _checks.integer("state.step", state.step, 0)
+        if not callable(grad_fn):
+            raise TypeError(f"grad_fn must be a function of the parameters; got {grad_fn!r}")
+        return self._step(State(params, velocity, step), grad_fn)
+
+    def _step(self, state: State, grad_fn: GradientFunction) -> State:
+        """:meth:`step` on a state already known to be float64 arrays that broadcast (``run``'s loop)."""
         shape = np.shape(state.params)
         if np.shape(state.velocity) != shape or self.batch_shape:
             shape = np.broadcast_shapes(shape, np.shape(state.velocity), self.batch_shape)

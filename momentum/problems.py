@@ -112,6 +112,9 @@ class Quadratic:
         A = (Q * eigenvalues) @ Q.T
         A = 0.5 * (A + A.T)
         x_star = np.zeros(eigenvalues.size) if minimizer is None else finite_array("minimizer", minimizer)
+        if x_star.shape != eigenvalues.shape:
+            raise ValueError(f"minimizer must have shape {eigenvalues.shape} to match the eigenvalues; "
+                             f"got {x_star.shape}")
         return cls(A, A @ x_star)
 
     @property
@@ -309,6 +312,7 @@ class NoisyGradient:
     """
 
     def __init__(self, problem: Problem, noise_std: float, seed: int) -> None:
+        _checks.instance("problem", problem, "Parabola()")
         if not (hasattr(problem, "grad") and hasattr(problem, "shape")):
             raise TypeError(f"problem must be a problem with .grad and .shape; got {problem!r}")
         self.problem, self.seed = problem, _checks.seed(seed)

@@ -35,7 +35,7 @@ from momentum import _checks
 from momentum.optimizers import Optimizer
 from momentum.problems import Problem
 from momentum.progress import progress as show_progress
-from momentum.trajectory import Trajectory, align
+from momentum.trajectory import DIVERGENCE_THRESHOLD, Trajectory, align, recorded_steps
 
 Schedule = Callable[[int | np.ndarray], Mapping[str, object]]
 
@@ -50,7 +50,7 @@ class DivergenceError(ArithmeticError):
 
 def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarray], x0: object,
         steps: int, *, on_divergence: Literal["raise", "mark"] = "raise",
-        divergence_threshold: float = 1e50, record_every: int = 1, progress: bool = False,
+        divergence_threshold: float = DIVERGENCE_THRESHOLD, record_every: int = 1, progress: bool = False,
         schedule: Schedule | None = None, restart: Literal["function", "gradient"] | None = None) -> Trajectory:
     """Run ``optimizer`` for ``steps`` steps from ``x0``.
 
@@ -89,8 +89,9 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
         raise ValueError(f"restart must be None, 'function' or 'gradient'; got {restart!r}")
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the step number; got {schedule!r}")
+    _checks.instance("problem", problem, "Parabola()")
     if hasattr(problem, "grad"):
-        grad_fn, loss_fn, minimizer = problem.grad, problem.loss, problem.minimizer
+        grad_fn, loss_fn, minimizer = problem.grad, getattr(problem, "loss", None), getattr(problem, "minimizer", None)
     elif callable(problem):
         grad_fn, loss_fn, minimizer = problem, None, None
     else:
@@ -105,7 +106,7 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
     shape, event_ndim = x0.shape, len(event_shape)
     batch_shape = shape[:len(shape) - event_ndim]
     event_axes = tuple(range(len(batch_shape), len(shape)))
-    recorded = _recorded_steps(steps, record_every, shape)
+    recorded = recorded_steps(steps, record_every, shape)
 
     params = np.empty((recorded.size, *shape))
     velocity = np.empty_like(params)
@@ -124,7 +125,7 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
             before = state
             if schedule is not None:
                 optimizer = _scheduled(base, schedule, since_restart if restart else t, batch_shape, event_ndim, t)
-            state = optimizer.step(state, tracked_grad if restart == "gradient" else grad_fn)
+            state = optimizer._step(state, tracked_grad if restart == "gradient" else grad_fn)
             # A setting fails when its new iterate or velocity is non-finite (a NaN/inf
             # gradient leads there) or its iterate is beyond the threshold.
             bad = (~np.isfinite(state.params) | ~np.isfinite(state.velocity)
@@ -150,16 +151,6 @@ def run(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.ndarr
                       None if minimizer is None else np.asarray(minimizer), recorded)
 
 
-def _recorded_steps(steps: int, record_every: int, shape: tuple[int, ...]) -> np.ndarray:
-    """The step numbers a run keeps; refuses a record that cannot fit in memory."""
-    count = steps // record_every + 1 + (steps % record_every > 0)
-    size = 2 * count * int(np.prod(shape, dtype=object)) * 8
-    if size > 2**40:
-        raise ValueError(f"steps={steps} with record_every={record_every} would record {count} iterates of shape "
-                         f"{shape} ({size / 2**30:.3g} GiB); take fewer steps or a larger record_every")
-    return np.unique(np.r_[0:steps + 1:record_every, steps])
-
-
 def _scheduled(base: Optimizer, schedule: Schedule, k: int | np.ndarray, batch_shape: tuple[int, ...],
                event_ndim: int, t: int) -> Optimizer:
     """The optimizer for step ``t``: ``base`` with the scheduled hyperparameters."""
@@ -174,8 +165,11 @@ def _scheduled(base: Optimizer, schedule: Schedule, k: int | np.ndarray, batch_s
         optimizer = dataclasses.replace(base, **values)
     except (TypeError, ValueError) as error:
         raise type(error)(f"schedule at step {t}: {error}") from None
-    if _checks.broadcast_shapes({"run batch": batch_shape, "scheduled hyperparameters": optimizer.batch_shape}) \
-            != batch_shape:
+    try:
+        fits = _checks.broadcast_shapes({"run batch": batch_shape, "scheduled": optimizer.batch_shape}) == batch_shape
+    except ValueError:
+        fits = False
+    if not fits:
         raise ValueError(f"schedule at step {t}: hyperparameters of batch shape {optimizer.batch_shape} do not fit "
                          f"the run's batch shape {batch_shape}")
     return optimizer.with_trailing_axes(event_ndim)

@@ -25,6 +25,7 @@ quadratic constraints", SIAM J. Optim. 26(1), 2016.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -33,9 +34,21 @@ from momentum import _checks
 from momentum.conversions import canonical
 from momentum.optimizers import HeavyBall, Nesterov, Optimizer
 from momentum.problems import Parabola, Quadratic
-from momentum.trajectory import Trajectory, align
+from momentum.trajectory import DIVERGENCE_THRESHOLD, Trajectory, align, recorded_steps
 
 ArrayLike = float | np.ndarray
+
+
+def _quiet(function):
+    """Evaluate without NumPy floating-point warnings: extreme but valid inputs give inf (an
+    unbounded rate, a divergent regime) instead of a warning; invalid inputs are refused by
+    the checks first."""
+    @functools.wraps(function)
+    def quiet(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return function(*args, **kwargs)
+
+    return quiet
 
 
 def _settings(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False, *,
@@ -47,8 +60,10 @@ def _settings(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nestero
         raise TypeError(f"nesterov must be True or False; got {nesterov!r}")
     lam = (_checks.positive("eigenvalue", eigenvalue, allow_zero=True) if curvature
            else _checks.finite_array("eigenvalue", eigenvalue))
-    return (_checks.positive("lr", lr), _checks.in_range("momentum", momentum, 0.0, 1.0, low_open=False,
-                                                         high_open=True), lam)
+    lr = _checks.positive("lr", lr)
+    momentum = _checks.in_range("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
+    _checks.broadcast_shapes({"lr": lr.shape, "momentum": momentum.shape, "eigenvalue": lam.shape})
+    return lr, momentum, lam
 
 
 def _trace_det(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool):
@@ -58,6 +73,7 @@ def _trace_det(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nester
     return 1 + momentum - h, momentum * np.ones_like(h)
 
 
+@_quiet
 def iteration_matrix(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
     r"""The 2×2 matrix :math:`M` acting on :math:`(z_t, z_{t-1})` (see the module docstring),
     shape ``(..., 2, 2)`` over the broadcast inputs."""
@@ -67,6 +83,7 @@ def iteration_matrix(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, 
     return np.stack([np.stack([a, -c], -1), np.stack([np.ones_like(a), np.zeros_like(a)], -1)], -2)
 
 
+@_quiet
 def characteristic_roots(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike,
                          nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
     r"""Roots :math:`r_1, r_2` of :math:`r^2 - a r + c = 0` with :math:`|r_1| \ge |r_2|`.
@@ -85,16 +102,20 @@ def characteristic_roots(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLi
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(r1 != 0, c / np.where(r1 != 0, r1, 1), 0)
     flat = np.multiply(lr, eigenvalue) == 0
-    r1, r2 = np.where(flat, 1.0, r1), np.where(flat, c, r2)
+    huge = ~np.isfinite(a * a)  # a² overflows: the roots are a and c/a to working precision
+    r1 = np.where(flat, 1.0, np.where(huge, a, r1))
+    r2 = np.where(flat, c, np.where(huge, c / np.where(huge, a, 1.0), r2))
     return np.asarray(r1)[()], np.asarray(r2)[()]  # scalars for scalar input
 
 
+@_quiet
 def spectral_radius(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
     r""":math:`\rho = \max(|r_1|, |r_2|)`: the factor by which the error in the eigen-direction
     of ``eigenvalue`` shrinks per step (asymptotically). The run converges iff ρ < 1."""
     return np.abs(characteristic_roots(lr, momentum, eigenvalue, nesterov)[0])
 
 
+@_quiet
 def convergence_rate(optimizer: Optimizer, eigenvalues: np.ndarray) -> np.ndarray:
     """The worst spectral radius over ``eigenvalues`` for ``optimizer`` (any convention
     with an exact heavy-ball or Nesterov equivalent); shape ``optimizer.batch_shape``."""
@@ -111,6 +132,7 @@ def convergence_rate(optimizer: Optimizer, eigenvalues: np.ndarray) -> np.ndarra
 REGIMES = ("over-damped", "critically damped", "under-damped", "divergent")
 
 
+@_quiet
 def regime(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
     r"""The character of the motion along one eigen-direction, as a string (array):
 
@@ -129,6 +151,7 @@ def regime(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: 
     return np.where(spectral_radius(lr, momentum, eigenvalue, nesterov) >= 1, REGIMES[3], names)[()]
 
 
+@_quiet
 def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = False) -> np.ndarray:
     r"""The largest stable learning rate (exclusive) for momentum γ ∈ [0, 1).
 
@@ -143,13 +166,19 @@ def max_stable_lr(momentum: ArrayLike, eigenvalue: ArrayLike, nesterov: bool = F
     return bound / lam
 
 
+@_quiet
 def critical_momentum(lr: ArrayLike, eigenvalue: ArrayLike) -> np.ndarray:
     r"""Heavy-ball momentum that critically damps the eigen-direction: :math:`\gamma =
     (1 - \sqrt{\eta\lambda})^2` (the double root :math:`r = 1 - \sqrt{\eta\lambda}` for
     :math:`\eta\lambda \le 1`). Smaller γ overdamps (two real roots), larger γ
     underdamps (complex roots of modulus √γ)."""
     lr, _, eigenvalue = _settings(lr, 0.0, eigenvalue, curvature=True)
-    return (1 - np.sqrt(np.multiply(lr, eigenvalue))) ** 2
+    h = np.multiply(lr, eigenvalue)
+    bad = ~((h > 0) & (h < 4))
+    if bad.any():
+        raise ValueError("critical damping needs 0 < lr * eigenvalue < 4 (otherwise (1 - sqrt(lr * eigenvalue))^2 "
+                         f"is no momentum in [0, 1)); got lr * eigenvalue = {np.broadcast_to(h, bad.shape)[bad][0]:g}")
+    return (1 - np.sqrt(h)) ** 2
 
 
 class Tuning(NamedTuple):
@@ -161,18 +190,20 @@ class Tuning(NamedTuple):
 
 
 def _kappa(mu: float, L: float) -> float:
-    mu, L = float(_checks.real_array("mu", mu)), float(_checks.real_array("L", L))
-    if not (0 < mu <= L < np.inf):
-        raise ValueError(f"need 0 < mu <= L < inf; got mu={mu!r}, L={L!r}")
+    mu, L = _checks.scalar("mu", _checks.real_array("mu", mu)), _checks.scalar("L", _checks.real_array("L", L))
+    if not (0 < mu <= L < np.inf) or not np.isfinite(L / mu):
+        raise ValueError(f"need 0 < mu <= L < inf with a finite condition number L/mu; got mu={mu!r}, L={L!r}")
     return L / mu
 
 
+@_quiet
 def tune_gradient_descent(mu: float, L: float) -> Tuning:
     r""":math:`\eta = 2/(\mu + L)`, rate :math:`(\kappa-1)/(\kappa+1)`."""
     kappa = _kappa(mu, L)
     return Tuning(float(2 / (mu + L)), 0.0, float((kappa - 1) / (kappa + 1)))
 
 
+@_quiet
 def tune_heavy_ball(mu: float, L: float) -> Tuning:
     r"""Polyak's tuning :math:`\eta^* = 4/(\sqrt L + \sqrt\mu)^2`,
     :math:`\gamma^* = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2`, rate
@@ -183,6 +214,7 @@ def tune_heavy_ball(mu: float, L: float) -> Tuning:
     return Tuning(float(4 / (np.sqrt(L) + np.sqrt(mu)) ** 2), float(rate**2), float(rate))
 
 
+@_quiet
 def tune_nesterov(mu: float, L: float) -> Tuning:
     r"""Optimal Nesterov tuning on quadratics (Lessard, Recht, Packard 2016):
     :math:`\eta = 4/(3L + \mu)`, :math:`\gamma = (\sqrt{3\kappa+1} - 2)/(\sqrt{3\kappa+1} + 2)`,
@@ -208,6 +240,7 @@ def _lucas_u(n: np.ndarray, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
     return np.real(u)
 
 
+@_quiet
 def closed_form(optimizer: Optimizer, problem: Quadratic | Parabola, x0: object, steps: int) -> Trajectory:
     r"""The exact trajectory of a momentum method on a quadratic, from the characteristic roots.
 
@@ -241,18 +274,24 @@ def closed_form(optimizer: Optimizer, problem: Quadratic | Parabola, x0: object,
         lr_e, gamma_e = np.expand_dims(lr_e, -1), np.expand_dims(gamma_e, -1)
     _, c = _trace_det(lr_e, gamma_e, lam, family == "nesterov")
     r1, r2 = characteristic_roots(lr_e, gamma_e, lam, family == "nesterov")
+    recorded_steps(steps, 1, x0.shape + lam.shape, bytes_per=96)  # complex temporaries per eigen-direction
     # Axes: time, the batch axes, the eigen-directions.
     t = np.arange(steps + 1).reshape((-1,) + (1,) * (batch_ndim + 1))
     z0 = (x0 - x_star) if vector else (x0 - x_star)[..., None]
-    with np.errstate(over="ignore", invalid="ignore"):  # unstable settings grow without bound
-        z = (z0 @ Q) * (_lucas_u(t, r1, r2) - c * _lucas_u(t - 1, r1, r2))
-        params = z @ Q.T + x_star if vector else z[..., 0] + x_star
-        velocity = np.concatenate([np.zeros_like(params[:1]), params[:-1] - params[1:]])
-        loss = problem.loss(params)
-    return Trajectory(params, velocity, loss, np.full(params.shape[1:params.ndim - len(event_shape)], -1),
-                      equivalent, x_star)
+    z = (z0 @ Q) * (_lucas_u(t, r1, r2) - c * _lucas_u(t - 1, r1, r2))
+    params = z @ Q.T + x_star if vector else z[..., 0] + x_star
+    # Unstable settings are marked as run(on_divergence="mark") marks them: NaN from the
+    # first iterate that is not finite or beyond the divergence threshold.
+    event_axes = tuple(range(1 + batch_ndim, params.ndim))
+    bad = (~np.isfinite(params) | (np.abs(params) > DIVERGENCE_THRESHOLD)).any(axis=event_axes)
+    diverged_at = np.where(bad.any(axis=0), np.argmax(bad, axis=0), -1)
+    later = np.cumsum(bad, axis=0) > 0
+    params = np.where(later.reshape(later.shape + (1,) * len(event_axes)), np.nan, params)
+    velocity = np.concatenate([np.zeros_like(params[:1]), params[:-1] - params[1:]])
+    return Trajectory(params, velocity, problem.loss(params), diverged_at, equivalent, x_star)
 
 
+@_quiet
 def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarray) -> np.ndarray:
     r"""Exact solution of the heavy-ball ODE :math:`\ddot\theta + a\dot\theta + \lambda\theta = 0`
     with :math:`\theta(0) = x_0`, :math:`\dot\theta(0) = 0`.
@@ -271,18 +310,27 @@ def heavy_ball_ode(damping: float, eigenvalue: float, x0: float, times: np.ndarr
     lam = _checks.positive_scalar("eigenvalue", eigenvalue)
     x0 = _checks.finite_scalar("x0", x0)
     t = _checks.positive("times", times, allow_zero=True)
-    d = np.sqrt(complex(0.25 * a**2 - lam))
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        # e^{-at/2} cosh(dt) and e^{-at/2} sinh(dt)/d from exponentials that cannot
-        # overflow (Re d < a/2), and from the sinc form where dt is small (no 0/0).
-        # s₁ = d − a/2 = −λ/(a/2 + d) without cancellation when d ≈ a/2 (strong damping).
-        growth, decay = np.exp(-lam / (0.5 * a + d) * t), np.exp(-(d + 0.5 * a) * t)
-        sinh_over_d = np.where(np.abs(d * t) > 1, (growth - decay) / (2 * (d if d != 0 else 1)),
-                               np.exp(-0.5 * a * t) * t * np.sinc(1j * d * t / np.pi))  # sin(iz)/(iz) = sinh(z)/z
-        theta = x0 * (0.5 * (growth + decay) + 0.5 * a * sinh_over_d)
+    # d and a/(2d) without overflow or 0/0, for any damping (a² may overflow, 4λ/a² underflow).
+    if a > 0 and 4 * (lam / a) / a < 1:  # over-damped: d real, 0 < d < a/2
+        root = np.sqrt(1 - 4 * (lam / a) / a)
+        d, a_over_2d = complex(0.5 * a * root), 1 / root
+    else:  # critically or under-damped: d = i sqrt(λ − a²/4)
+        d = 1j * np.sqrt(lam) * np.sqrt(max(1 - (a / 2) * (a / 2) / lam, 0.0))
+        a_over_2d = 0.5 * a / d if d != 0 else np.inf
+    # e^{-at/2} cosh(dt) = (g + e)/2 and e^{-at/2} sinh(dt) = (g − e)/2 with g = e^{s₁t}, e = e^{s₂t},
+    # s₁ = d − a/2 = −λ/(a/2 + d) (no cancellation when d ≈ a/2), s₂ = −(a/2 + d): neither overflows.
+    g, e = np.exp(-lam / (0.5 * a + d) * t), np.exp(-(0.5 * a + d) * t)
+    dt = d * t
+    small = np.abs(dt) <= 1
+    # Near d t = 0 use sinh(dt)/(dt) by its series or its value: (a/2) e^{-at/2} t sinh(dt)/(dt).
+    sinhc = np.where(np.abs(dt) < 1e-4, 1 + dt * dt / 6, np.sinh(np.where(small, dt, 0)) / np.where(dt != 0, dt, 1))
+    near = 0.5 * a * np.exp(-0.5 * a * t) * t * sinhc
+    far = (a_over_2d if np.isfinite(a_over_2d) else 0) * 0.5 * (g - e)
+    theta = x0 * (0.5 * (g + e) + np.where(small, near, far))
     return np.real(theta)[()]
 
 
+@_quiet
 def stationary_variance(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLike, noise_std: ArrayLike) -> np.ndarray:
     r"""Long-run variance of the heavy ball's iterate along one eigen-direction when every
     gradient carries independent noise of standard deviation :math:`\sigma`.
@@ -302,6 +350,8 @@ def stationary_variance(lr: ArrayLike, momentum: ArrayLike, eigenvalue: ArrayLik
     """
     eta, gamma, lam = _settings(lr, momentum, eigenvalue, curvature=True)
     noise_std = _checks.positive("noise_std", noise_std, allow_zero=True)
+    _checks.broadcast_shapes({"lr": eta.shape, "momentum": gamma.shape, "eigenvalue": lam.shape,
+                              "noise_std": noise_std.shape})
     if np.any(lam == 0):
         raise ValueError("eigenvalue must be > 0: along a flat direction the noise accumulates without bound")
     unstable = np.broadcast_to(eta * lam >= 2 * (1 + gamma), np.broadcast_shapes(eta.shape, gamma.shape, lam.shape))

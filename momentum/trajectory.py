@@ -18,6 +18,9 @@ from momentum import _checks
 from momentum.optimizers import Optimizer
 from momentum.problems import Problem
 
+#: A parameter whose absolute value exceeds this counts as diverged (well before a gradient
+#: of it could overflow).
+DIVERGENCE_THRESHOLD = 1e50
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Trajectory:
@@ -63,9 +66,10 @@ class Trajectory:
         ``(T+1, *batch_shape)``."""
         if self.minimizer is None:
             raise ValueError("the problem has no known minimizer, so the error is undefined")
-        diff = self.params - self.minimizer
-        axes = tuple(range(diff.ndim - self.event_ndim, diff.ndim))
-        return np.sqrt(np.sum(np.square(diff), axis=axes)) if axes else np.abs(diff)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge iterates give inf, not a warning
+            diff = self.params - self.minimizer
+            axes = tuple(range(diff.ndim - self.event_ndim, diff.ndim))
+            return np.sqrt(np.sum(np.square(diff), axis=axes)) if axes else np.abs(diff)
 
     def steps_to(self, tol: float) -> np.ndarray:
         """Per setting, the first step t after which the error stays at or below ``tol``
@@ -104,3 +108,12 @@ def align(optimizer: Optimizer, problem: Problem | Callable[[np.ndarray], np.nda
         {"x0 batch axes": x0.shape[:x0.ndim - event_ndim], "hyperparameters": optimizer.batch_shape})
     return (optimizer.with_trailing_axes(event_ndim), np.broadcast_to(x0, batch_shape + event_shape),
             event_shape, steps)
+
+
+def recorded_steps(steps: int, record_every: int, shape: tuple[int, ...], bytes_per: int = 16) -> np.ndarray:
+    """The step numbers a run keeps (``0, k, 2k, …`` and ``steps``), refusing a record of
+    iterates of ``shape`` (``bytes_per`` bytes per number kept) that cannot fit in memory."""
+    record_every = min(record_every, max(steps, 1))
+    count = steps // record_every + 1 + (steps % record_every > 0)
+    _checks.memory_for("steps", steps, count, int(np.prod(shape, dtype=np.int64)), bytes_per)
+    return np.unique(np.r_[0:steps + 1:record_every, steps])

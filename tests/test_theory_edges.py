@@ -101,3 +101,35 @@ def test_regime_over_a_grid_agrees_with_the_roots():
     r1, _ = theory.characteristic_roots(lrs, gammas, 1.0)
     np.testing.assert_array_equal(names == "divergent", np.abs(r1) >= 1)
     np.testing.assert_array_equal(names == "under-damped", (np.abs(r1) < 1) & (np.abs(np.imag(r1)) > 0))
+
+
+def test_closed_form_marks_unstable_settings_as_run_does():
+    """η L = 9 > 2(1 + γ) = 3: both the simulation and the closed form give up at the same step, quietly."""
+    problem = m.problems.Quadratic.from_eigenvalues([1.0, 4.0, 9.0], m.problems.random_rotation(3, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exact = theory.closed_form(m.HeavyBall(1.0, 0.5), problem, [1.0, 1.0, 1.0], 2000)
+        simulated = m.run(m.HeavyBall(1.0, 0.5), problem, [1.0, 1.0, 1.0], 2000, on_divergence="mark")
+        assert exact.steps_to(1e-3) == -1
+    assert exact.diverged_at == simulated.diverged_at > 0
+    assert np.isnan(exact.params[exact.diverged_at:]).all() and np.isfinite(exact.params[:exact.diverged_at]).all()
+
+
+@pytest.mark.parametrize(("damping", "lam", "t", "expected"), [
+    (1e155, 1.0, 1.0, 1.0),              # e^{-λt/a}: the ball barely moves
+    (1e-12, 1e-300, 1e-300, 1.0),       # nothing has happened yet
+    (0.0, 1.0, np.pi, -1.0),            # undamped: cos(√λ t)
+    (2.0, 1.0, 1.0, 2 * np.exp(-1.0)),  # critical: (1 + t) e^{-t}
+])
+def test_ode_at_extreme_and_textbook_arguments(damping, lam, t, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert theory.heavy_ball_ode(damping, lam, 1.0, t) == pytest.approx(expected, rel=1e-12)
+
+
+def test_huge_steps_give_an_unbounded_rate_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert theory.spectral_radius(1e200, 0.5, 1.0) == pytest.approx(1e200)
+        assert theory.regime(1e200, 0.5, 1.0) == "divergent"
+        assert theory.convergence_rate(m.HeavyBall(1e300, 0.5), [1.0, 2.0]) == pytest.approx(2e300)
