@@ -112,7 +112,7 @@ def test_batched_hyperparameters_update_in_place_too():
 
 
 @pytest.mark.parametrize(("params", "velocity", "message"), [
-    (np.ones(3, dtype=np.float32), np.zeros(3), "params as a writeable float64 NumPy array; got array of float32"),
+    (np.ones(3, dtype=np.float32), np.zeros(3), "params as a writeable float64 NumPy array; got an array of float32"),
     ([1.0, 2.0], np.zeros(2), "params as a writeable float64 NumPy array; got list"),
     (np.ones(3), np.zeros(4), r"params and velocity must have one shape; got \(3,\) and \(4,\)"),
 ])
