@@ -1,6 +1,11 @@
-"""A grid of settings in one vectorised run gives the numbers of running each alone."""
+"""A grid of settings in one vectorised run gives the numbers of running each alone, up to
+rounding: the quadratic's gradient ``x @ A`` is one BLAS call for the whole grid (gemm)
+and another for one setting (gemv), and OpenBLAS's Haswell kernels (also picked for Zen)
+round the two differently in the last bit. Elementwise problems (the double well) agree
+bit for bit."""
 
 import numpy as np
+from helpers import path_deviation
 
 import momentum as m
 
@@ -13,7 +18,18 @@ OPTIMIZERS = {
 }
 
 
-def test_grid_equals_per_setting_runs():
+# Largest deviation of a grid run from the same setting run alone, in units of ε times the
+# values' scale max(1, max|x_t|) at each step (tests/helpers.path_deviation), measured over
+# all five optimizers below under OPENBLAS_CORETYPE = Haswell, Zen, SkylakeX, Sandybridge,
+# Nehalem, Prescott with OPENBLAS_NUM_THREADS = 1 and 2: iterates 5.2 ε, losses 44 ε
+# (TorchSGD, Haswell and Zen; 0 on the other four kernels). The bounds leave a margin of 6x.
+GRID_PARAMS_BOUND = 32  # ε
+GRID_LOSS_BOUND = 256  # ε
+
+
+def test_grid_equals_per_setting_runs_up_to_rounding():
+    """Same iterates and losses to within a few ε of their scale, and the same divergence
+    steps, whichever kernel OpenBLAS picks (never bit for bit: see the module docstring)."""
     problem = m.problems.Quadratic.from_eigenvalues([0.3, 3.0, 9.0], m.problems.random_rotation(3, 7), [1, 2, 3])
     lrs, moms = np.array([0.01, 0.05, 0.2, 0.5]), np.array([0.0, 0.5, 0.9])
     x0 = np.array([4.0, -1.0, 2.0])
@@ -23,9 +39,9 @@ def test_grid_equals_per_setting_runs():
         for i, lr in enumerate(lrs):
             for j, mom in enumerate(moms):
                 alone = m.run(make(lr, mom), problem, x0, 50, on_divergence="mark")
-                np.testing.assert_allclose(grid.params[:, i, j], alone.params, rtol=1e-14, atol=0, err_msg=name)
-                np.testing.assert_allclose(grid.loss[:, i, j], alone.loss, rtol=1e-13, err_msg=name)
-                assert grid.diverged_at[i, j] == alone.diverged_at
+                assert path_deviation(grid.params[:, i, j], alone.params) <= GRID_PARAMS_BOUND, (name, lr, mom)
+                assert path_deviation(grid.loss[:, i, j], alone.loss) <= GRID_LOSS_BOUND, (name, lr, mom)
+                assert grid.diverged_at[i, j] == alone.diverged_at, (name, lr, mom)
 
 
 def test_batch_of_starting_points_on_the_double_well():
@@ -37,6 +53,8 @@ def test_batch_of_starting_points_on_the_double_well():
     for i, gamma in enumerate(gammas):
         for j, start in enumerate(starts):
             alone = m.run(m.HeavyBall(0.02, gamma), well, start, 300)
+            # Exact: the double well's gradient and the update are elementwise IEEE
+            # arithmetic (no BLAS, no reduction), rounded the same for any batch shape.
             np.testing.assert_array_equal(grid.params[:, i, j], alone.params)
 
 

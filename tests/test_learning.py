@@ -3,6 +3,7 @@ against finite differences, mini-batches against the full gradient they estimate
 
 import numpy as np
 import pytest
+from helpers import assert_same_path, path_deviation
 from hypothesis import given
 from hypothesis import strategies as st
 from test_problems import central_difference
@@ -10,7 +11,11 @@ from test_problems import central_difference
 import momentum as m
 from momentum.learning import MiniBatch, TwoLayerNetwork, breast_cancer_split
 
-TRAIN, TEST = breast_cancer_split(test_fraction=0.3, seed=0)
+
+@pytest.fixture(scope="module")
+def split():
+    """The 70/30 train/test split, loaded once per module (not at collection)."""
+    return breast_cancer_split(test_fraction=0.3, seed=0)
 
 
 def small_network(hidden=3, l2=1e-2, n=12, seed=0):
@@ -19,11 +24,12 @@ def small_network(hidden=3, l2=1e-2, n=12, seed=0):
     return TwoLayerNetwork(features, (rng.uniform(size=n) < 0.5).astype(float), hidden=hidden, l2=l2)
 
 
-def test_split_holds_out_a_disjoint_test_set_standardised_with_training_statistics():
-    assert TRAIN.features.shape == (398, 31) and TEST.features.shape == (171, 31)
-    np.testing.assert_allclose(TRAIN.features[:, :-1].mean(axis=0), 0, atol=1e-12)
-    np.testing.assert_allclose(TRAIN.features[:, :-1].std(axis=0), 1, rtol=1e-12)
-    assert np.all(TRAIN.features[:, -1] == 1) and np.all(TEST.features[:, -1] == 1)
+def test_split_holds_out_a_disjoint_test_set_standardised_with_training_statistics(split):
+    train, test = split
+    assert train.features.shape == (398, 31) and test.features.shape == (171, 31)
+    np.testing.assert_allclose(train.features[:, :-1].mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(train.features[:, :-1].std(axis=0), 1, rtol=1e-12)
+    assert np.all(train.features[:, -1] == 1) and np.all(test.features[:, -1] == 1)
     # Independently rebuild the split: the test rows are a seeded permutation's first 30%,
     # and both parts are standardised with the statistics of the remaining rows.
     from sklearn.datasets import load_breast_cancer
@@ -32,8 +38,8 @@ def test_split_holds_out_a_disjoint_test_set_standardised_with_training_statisti
     test_rows = np.sort(np.random.default_rng(0).permutation(569)[:171])
     train_rows = np.setdiff1d(np.arange(569), test_rows)
     mean, std = raw[train_rows].mean(axis=0), raw[train_rows].std(axis=0)
-    np.testing.assert_allclose(TEST.features[:, :-1], (raw[test_rows] - mean) / std, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(TRAIN.features[:, :-1], (raw[train_rows] - mean) / std, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(test.features[:, :-1], (raw[test_rows] - mean) / std, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(train.features[:, :-1], (raw[train_rows] - mean) / std, rtol=1e-12, atol=1e-12)
 
 
 def test_full_data_split_is_the_logistic_regression_data_set():
@@ -56,8 +62,11 @@ def test_network_gradient_matches_finite_differences(seed, hidden):
 def test_network_is_vectorised_over_leading_axes():
     network = small_network()
     ws = np.random.default_rng(1).normal(size=(3, 2, *network.shape))
-    np.testing.assert_allclose(network.loss(ws)[2, 1], network.loss(ws[2, 1]), rtol=1e-14)
-    np.testing.assert_allclose(network.grad(ws)[2, 1], network.grad(ws[2, 1]), rtol=1e-13)
+    # Equal up to rounding relative to the values' scale: einsum may sum in a different
+    # order (or through BLAS) for a stack than for one point (measured 0 ε under six
+    # OpenBLAS kernels, but not guaranteed).
+    assert path_deviation(network.loss(ws)[2, 1][None], network.loss(ws[2, 1])[None]) <= 32
+    assert path_deviation(network.grad(ws)[2, 1][None], network.grad(ws[2, 1])[None]) <= 32
     np.testing.assert_allclose(network.accuracy(ws)[0, 1], network.accuracy(ws[0, 1]))
 
 
@@ -107,12 +116,14 @@ def test_minibatch_drops_the_incomplete_last_batch():
     assert len(set(epoch.tolist())) == 8
 
 
-def test_minibatch_sgd_with_full_batches_is_gradient_descent():
-    problem = m.problems.LogisticRegression(*TRAIN)
+def test_minibatch_sgd_with_full_batches_is_gradient_descent(split):
+    problem = m.problems.LogisticRegression(*split[0])
     full = MiniBatch(problem, batch_size=398, seed=0)
     w0 = np.zeros(problem.shape)
-    np.testing.assert_allclose(m.run(m.HeavyBall(0.1, 0.9), full, w0, 50).params,
-                               m.run(m.HeavyBall(0.1, 0.9), problem, w0, 50).params, rtol=1e-12, atol=1e-15)
+    # The batch visits the rows in a shuffled order, so sums are rounded differently:
+    # equal up to rounding relative to the iterates' scale, never bit for bit.
+    assert_same_path(m.run(m.HeavyBall(0.1, 0.9), full, w0, 50).params,
+                     m.run(m.HeavyBall(0.1, 0.9), problem, w0, 50).params, rtol=1e-12)
 
 
 def test_bad_settings_name_the_parameter():

@@ -3,20 +3,35 @@ and, for logistic regression, against scikit-learn as a peer implementation."""
 
 import numpy as np
 import pytest
-from helpers import quadratics
+from helpers import path_deviation, quadratics
 from hypothesis import given
 from hypothesis import strategies as st
 
 import momentum as m
 
-PROBLEMS = {
-    "parabola": m.problems.Parabola(3.0),
-    "quadratic": m.problems.Quadratic.from_eigenvalues([0.5, 2.0, 7.0], m.problems.random_rotation(3, 1), [1, -1, 2]),
-    "rosenbrock": m.problems.Rosenbrock(),
-    "double well": m.problems.DoubleWell(0.5),
-    "logistic": m.problems.LogisticRegression.breast_cancer(),
-    "lessard": m.problems.LessardCounterexample(),
+# Built on first use (the logistic regression loads a data set and fits a minimiser):
+# collecting the tests must not pay for it.
+MAKE_PROBLEM = {
+    "parabola": lambda: m.problems.Parabola(3.0),
+    "quadratic": lambda: m.problems.Quadratic.from_eigenvalues([0.5, 2.0, 7.0], m.problems.random_rotation(3, 1),
+                                                                [1, -1, 2]),
+    "rosenbrock": m.problems.Rosenbrock,
+    "double well": lambda: m.problems.DoubleWell(0.5),
+    "logistic": m.problems.LogisticRegression.breast_cancer,
+    "lessard": m.problems.LessardCounterexample,
 }
+
+
+@pytest.fixture(scope="module")
+def problems():
+    """name -> problem, each built once per module when a test first asks for it."""
+    return LazyProblems()
+
+
+class LazyProblems(dict):
+    def __missing__(self, name):
+        self[name] = MAKE_PROBLEM[name]()
+        return self[name]
 
 
 def central_difference(problem, x, h=1e-6):
@@ -29,34 +44,45 @@ def central_difference(problem, x, h=1e-6):
     return grad
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("name", MAKE_PROBLEM)
 @given(seed=st.integers(0, 2**16))
-def test_gradient_matches_finite_differences(name, seed):
-    problem = PROBLEMS[name]
+def test_gradient_matches_finite_differences(problems, name, seed):
+    problem = problems[name]
     x = np.random.default_rng(seed).uniform(-1.5, 1.5, problem.shape)
     np.testing.assert_allclose(problem.grad(x), central_difference(problem, x), rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
-def test_gradient_vanishes_at_the_minimizer(name):
-    problem = PROBLEMS[name]
+@pytest.mark.parametrize("name", MAKE_PROBLEM)
+def test_gradient_vanishes_at_the_minimizer(problems, name):
+    problem = problems[name]
     assert np.abs(problem.grad(problem.minimizer)).max() < 1e-12
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
-def test_loss_and_grad_are_vectorised_over_leading_axes(name):
-    problem = PROBLEMS[name]
+@pytest.mark.parametrize("name", MAKE_PROBLEM)
+def test_loss_and_grad_are_vectorised_over_leading_axes(problems, name):
+    problem = problems[name]
     xs = np.random.default_rng(0).uniform(-1, 1, (4, 3, *problem.shape))
     assert problem.loss(xs).shape == (4, 3)
     assert problem.grad(xs).shape == xs.shape
-    np.testing.assert_allclose(problem.loss(xs)[2, 1], problem.loss(xs[2, 1]), rtol=1e-14)
-    np.testing.assert_allclose(problem.grad(xs)[2, 1], problem.grad(xs[2, 1]), rtol=1e-14)
+    # A stack and one point go through different BLAS calls (gemm and gemv for the quadratic
+    # and the logistic regression), which FMA kernels round differently: equal to within a
+    # few ε of the values' scale (measured at most 3.5 ε under six OpenBLAS kernels).
+    assert path_deviation(problem.loss(xs)[2, 1][None], problem.loss(xs[2, 1])[None]) <= 32
+    assert path_deviation(problem.grad(xs)[2, 1][None], problem.grad(xs[2, 1])[None]) <= 32
 
 
 @given(quadratics())
 def test_quadratic_from_eigenvalues(problem):
-    np.testing.assert_allclose(np.linalg.eigvalsh(problem.A), problem.eigenvalues, rtol=1e-12, atol=1e-12)
-    assert problem.condition_number == pytest.approx(problem.L / problem.mu)
+    A = problem.A
+    peer = np.linalg.eigvalsh(A)
+    np.testing.assert_allclose(peer, problem.eigenvalues, rtol=1e-12, atol=1e-12)
+    assert (problem.mu, problem.L) == pytest.approx((peer[0], peer[-1]), rel=1e-12)
+    # The 2-norm condition number of A (numpy's, from its singular values) is κ = L/μ.
+    assert problem.condition_number == pytest.approx(np.linalg.cond(A), rel=1e-9)
+    # μ and L bound the Rayleigh quotient xᵀAx/xᵀx: the strong convexity and smoothness constants.
+    xs = np.random.default_rng(0).standard_normal((100, problem.shape[0]))
+    rayleigh = np.einsum("ni,ij,nj->n", xs, A, xs) / np.einsum("ni,ni->n", xs, xs)
+    assert (rayleigh >= problem.mu * (1 - 1e-12)).all() and (rayleigh <= problem.L * (1 + 1e-12)).all()
     np.testing.assert_allclose(problem.grad(problem.minimizer), 0, atol=1e-11)
 
 
@@ -89,13 +115,13 @@ def test_noisy_gradient_replays_with_the_same_seed_and_has_the_right_noise():
     np.testing.assert_array_equal(noisy.loss(np.arange(3.0)), base.loss(np.arange(3.0)))
 
 
-def test_logistic_regression_minimizer_matches_scikit_learn():
+def test_logistic_regression_minimizer_matches_scikit_learn(problems):
     """scikit-learn minimises ½‖w‖² + C Σᵢ ℓᵢ; ours is (1/n) Σᵢ ℓᵢ + (λ/2)‖w‖², the same
     problem divided by nλC when C = 1/(nλ). The bias is a feature column, so it is
     penalised alike (fit_intercept=False)."""
     from sklearn.linear_model import LogisticRegression as Peer
 
-    problem = PROBLEMS["logistic"]
+    problem = problems["logistic"]
     n = problem.labels.size
     peer = Peer(C=1 / (n * problem.l2), fit_intercept=False, tol=1e-12, max_iter=10_000)
     peer.fit(problem.features, problem.labels)
@@ -103,8 +129,8 @@ def test_logistic_regression_minimizer_matches_scikit_learn():
     assert problem.shape == (31,) and n == 569
 
 
-def test_logistic_loss_does_not_overflow_for_huge_weights():
-    problem = PROBLEMS["logistic"]
+def test_logistic_loss_does_not_overflow_for_huge_weights(problems):
+    problem = problems["logistic"]
     w = np.full(problem.shape, 1e6)
     assert np.isfinite(problem.loss(w)) and np.isfinite(problem.grad(w)).all()
 
