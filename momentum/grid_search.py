@@ -46,16 +46,11 @@ class Setting(NamedTuple):
 
 
 class GridSearch(NamedTuple):
-    """The outcome of :func:`grid_search`.
-
-    Attributes:
-        grid: the hyperparameter values, one array per name, each of the grid's shape.
-        steps_needed: per setting, the first step after which the error stays within
-            the tolerance; -1 where that never happens (or the run diverged).
-        final_error: per setting, the distance to the minimiser after the last step
-            (NaN where the run diverged).
-        diverged: per setting, whether the run diverged.
-        tol: the tolerance.
+    """The outcome of :func:`grid_search`: ``grid`` (the hyperparameter values, one array per
+    name, each of the grid's shape), ``steps_needed`` (per setting, the first step after
+    which the error stays within the tolerance; -1 where that never happens or the run
+    diverged), ``final_error`` (per setting, the distance to the minimiser after the last
+    step; NaN where the run diverged), ``diverged`` (per setting) and ``tol``.
     """
 
     grid: dict[str, np.ndarray]
