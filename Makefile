@@ -1,38 +1,96 @@
 # The Momentum book. Quick start: `make book` (build the site), `make test` (run every check).
-# Needs only Python >= 3.11, make, and (for the offline MathJax copy) npm.
+# Needs only Python >= 3.11, make, and (for KaTeX, which typesets the math) npm.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-SETUP  := $(VENV)/.setup-done
-MATHJAX := assets/site/mathjax/tex-chtml.js
+# Set-up in steps, each recorded by a stamp file in the venv: what the book needs
+# (`make book`), what the tests add (`make test`), and JupyterLab (`make lab`).
+BOOK_SETUP := $(VENV)/.book-setup-done
+TEST_SETUP := $(VENV)/.test-setup-done
+LAB_SETUP  := $(VENV)/.lab-setup-done
+# uv (from PyPI, pinned in constraints.txt) installs the packages: it resolves and
+# installs in parallel from its cache, several times faster than pip (README, Dependencies).
+INSTALL := $(VENV)/bin/uv pip install --python $(PY) --quiet -c constraints.txt
+MATH_ASSETS := assets/site/katex/katex.min.css
 CHROMIUM := /usr/bin/chromium
 SUDO    = $(if $(filter 0,$(shell id -u)),,sudo -E)
 PORT   ?= 8000
 COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 
-.PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean
+.DEFAULT_GOAL := book
+.PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean check-tools rebuild-venv singlehtml
 
 # --- set-up -----------------------------------------------------------------------
-# One virtual environment with the package (editable) and the pinned toolchain.
-# PyTorch's CPU build (for the TorchSGD conformance test) is installed where this
-# machine provides it; elsewhere those tests are reported as skipped.
-$(SETUP): pyproject.toml constraints.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
-	-$(PY) -m pip install --quiet "torch==2.13.0+cpu" \
-	  || echo "note: PyTorch is not available here; the conformance tests will be skipped"
+# A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
+# upgraded or removed), or runs without the venv's packages, is rebuilt from scratch.
+VENV_STATE := $(shell if [ ! -e $(VENV) ]; then echo missing; elif $(PY) -c 'import os, sys, sysconfig; \
+  sys.exit(not os.path.isdir(sysconfig.get_path("purelib")))' 2>/dev/null; then echo ok; else echo broken; fi)
+
+# First, before any set-up: the tools make cannot install, each with its remedy. A
+# Python >= 3.11 is needed only while there is no working venv, npm only while the
+# KaTeX copy is missing or older than assets/package*.json, Node.js always.
+NPM_NEEDED := $(shell [ ! -e $(MATH_ASSETS) ] || [ assets/package.json -nt $(MATH_ASSETS) ] \
+  || [ assets/package-lock.json -nt $(MATH_ASSETS) ] && echo yes)
+check-tools:
+ifneq ($(VENV_STATE),ok)
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found. The book needs Python >= 3.11:" \
+	  "install it (Debian/Ubuntu: apt-get install python3 python3-venv) or name one: make PYTHON=python3.12 ..." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "make: $(PYTHON) is" \
+	  "$$($(PYTHON) --version 2>&1); the book needs Python >= 3.11: install one, or name it: make PYTHON=python3.12 ..." >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "make: $(PYTHON) cannot create a virtual" \
+	  "environment (no venv/ensurepip module). Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
+endif
+ifeq ($(NPM_NEEDED),yes)
+	@command -v npm >/dev/null || { echo "make: npm not found; it installs KaTeX, which typesets the math" \
+	  "(assets/package.json). Install Node.js and npm (Debian/Ubuntu: apt-get install npm;" \
+	  "macOS: brew install node), then run make again." >&2; exit 1; }
+endif
+	@command -v node >/dev/null || { echo "make: node not found; KaTeX typesets the math in Node.js while the" \
+	  "book is built. Install Node.js (Debian/Ubuntu: apt-get install nodejs npm; macOS: brew install node)." >&2; exit 1; }
+
+ifeq ($(VENV_STATE),broken)
+$(BOOK_SETUP): rebuild-venv
+endif
+rebuild-venv: | check-tools
+	@echo "make: $(VENV) is broken: its Python ($(PY) -> $$(realpath -m $(PY) 2>/dev/null || readlink $(PY))) no longer runs" \
+	  "(Python upgraded or removed?). Rebuilding $(VENV) from scratch." >&2
+	rm -rf $(VENV)
+
+# The book: the package (editable) with what building the site needs, pinned by
+# constraints.txt (extra `book` in pyproject.toml).
+$(BOOK_SETUP): pyproject.toml constraints.txt | check-tools
+	@test -x $(PY) || { echo "$(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --no-compile -c constraints.txt uv
+	$(INSTALL) -e ".[book]"
 	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache once, not inside a notebook
 	touch $@
 
-# MathJax is served by the site itself: copy what it loads from the npm package.
-$(MATHJAX): assets/package.json assets/package-lock.json
+# The tests add pytest, nbval, hypothesis, ruff, Playwright (extra `test`) and PyTorch's
+# CPU build (for the TorchSGD conformance test) where this machine provides it (pip,
+# which reads the machine's pip configuration; uv does not); elsewhere those tests are
+# reported as skipped.
+$(TEST_SETUP): $(BOOK_SETUP)
+	$(INSTALL) -e ".[test]"
+	-$(PY) -m pip install --quiet --no-compile "torch==2.13.0+cpu" \
+	  || echo "note: PyTorch is not available here; the conformance tests will be skipped"
+	touch $@
+
+$(LAB_SETUP): $(BOOK_SETUP)
+	$(INSTALL) -e ".[lab]"
+	touch $@
+
+# KaTeX (npm, pinned in assets/package*.json) typesets the math at build time
+# (sphinxcontrib-katex runs assets/node_modules/katex in Node); pages load only its CSS
+# and woff2 fonts, served by the site itself: copy those from the npm package.
+$(MATH_ASSETS): assets/package.json assets/package-lock.json | check-tools
 	cd assets && npm ci --no-audit --no-fund --silent
-	rm -rf assets/site/mathjax && mkdir -p assets/site/mathjax/input/tex assets/site/mathjax/output/chtml
-	cp assets/node_modules/mathjax/es5/tex-chtml.js assets/site/mathjax/
-	cp -r assets/node_modules/mathjax/es5/input/tex/extensions assets/site/mathjax/input/tex/
-	cp -r assets/node_modules/mathjax/es5/output/chtml/fonts assets/site/mathjax/output/chtml/
+	rm -rf assets/site/mathjax assets/site/katex && mkdir -p assets/site/katex/fonts
+	cp assets/node_modules/katex/dist/katex.min.css assets/site/katex/
+	cp assets/node_modules/katex/dist/fonts/*.woff2 assets/site/katex/fonts/
+	# d3's modules (UMD builds) draw the live explorers (assets/explorers, _ext/explorers.py).
+	rm -rf assets/site/d3 && mkdir -p assets/site/d3
+	cp assets/node_modules/internmap/dist/internmap.min.js assets/node_modules/d3-*/dist/d3-*.min.js assets/site/d3/
 
 # Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
 $(CHROMIUM):
@@ -41,68 +99,72 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null
 
 # --- the two quick-start commands ---------------------------------------------------
-book: $(SETUP) $(MATHJAX)
-	rm -rf _build/html  # no stale pages from an earlier build
-	$(VENV)/bin/jupyter-book build . --all -W --keep-going
-	@echo "The book is in _build/html/index.html (make serve to read it over http)."
+# tools/build_book.py builds into _build/staging and replaces _build/html only if the
+# build succeeds (a failing chapter leaves the last good site); a cell that fails is
+# summarised at the end: chapter, cell, first line, error.
+book: $(BOOK_SETUP) $(MATH_ASSETS)
+	$(PY) tools/build_book.py
 
 test: lint unit notebooks build-check browser pdf
 
 # --- the parts of `make test` -------------------------------------------------------
-lint: $(SETUP)
+lint: $(TEST_SETUP)
 	$(VENV)/bin/ruff check .
 
-unit: $(SETUP)
+unit: $(TEST_SETUP)
 	$(VENV)/bin/pytest tests -n auto
 
 # nbval: each chapter re-executed and compared with its committed outputs.
-notebooks: $(SETUP)
+notebooks: $(TEST_SETUP)
 	$(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  -n auto --dist loadscope chapters
 
 # The book build with warnings as errors. It renders the committed outputs, which
 # `notebooks` (nbval) has just re-executed and compared, instead of executing every
 # chapter a second time (`make book` always executes them).
-build-check: notebooks $(MATHJAX) $(COMMITTED_OUTPUTS)
-	rm -rf _build/html
-	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --all -W --keep-going
+build-check: notebooks $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
 
 # _config.yml with execution off; jupyter-book resolves local extensions from the
-# config file's folder, so _ext becomes an absolute path.
+# config file's folder, so every `name: _ext` becomes an absolute path.
 $(COMMITTED_OUTPUTS): _config.yml
 	@mkdir -p $(@D)
 	sed -e 's/^  execute_notebooks: force$$/  execute_notebooks: "off"/' \
-	    -e 's|^    offline_site: _ext$$|    offline_site: $(CURDIR)/_ext|' _config.yml > $@
+	    -e 's|^    \([a-z_]*\): _ext$$|    \1: $(CURDIR)/_ext|' _config.yml > $@
 	@grep -q 'execute_notebooks: "off"' $@ && grep -q '$(CURDIR)/_ext' $@ \
 	  || { echo "_config.yml changed shape: update the $@ rule in the Makefile"; rm $@; exit 1; }
 
+# Every chapter on one page, _build/singlehtml (from the committed outputs, like
+# build-check, whose Sphinx environment it reuses): what the PDF prints, and what the
+# browser tests' print checks read.
+singlehtml: build-check
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
+
 # The built site in headless Chromium, offline; screenshots go to test-artifacts/.
-browser: build-check $(CHROMIUM)
+browser: build-check singlehtml $(CHROMIUM)
 	$(VENV)/bin/pytest tests/browser -n 2
 
-# A printable version: every chapter on one page, printed to _build/momentum.pdf by
-# Chromium (from the committed outputs, like build-check).
-pdf: build-check $(CHROMIUM)
-	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --builder singlehtml -W --keep-going
+# A printable version: the single page printed to _build/momentum.pdf by Chromium.
+pdf: singlehtml $(CHROMIUM)
 	$(PY) tools/print_pdf.py
 
 # --- reading and working locally ----------------------------------------------------
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
-lab: $(SETUP)
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[lab]"
-	cd chapters && ../$(VENV)/bin/jupyter lab
+lab: $(LAB_SETUP)
+	cd chapters && ../$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Re-execute the chapters in place after changing them or the package, then commit.
-outputs: $(SETUP)
+outputs: $(BOOK_SETUP)
 	$(PY) tools/refresh_outputs.py
 	$(PY) tools/collect_exercises.py
 
 # Every benchmark in benchmarks/ (each prints its figures: ratios against baselines run
 # in the same process), then the summary table in benchmarks/RESULTS.md.
-bench: $(SETUP)
+bench: $(TEST_SETUP)
 	$(PY) benchmarks/run_all.py
 
+# Everything make made, the venv (and its set-up stamps) included.
 clean:
-	rm -rf _build assets/site assets/node_modules
+	rm -rf _build assets/site assets/node_modules $(VENV)

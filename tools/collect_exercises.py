@@ -59,6 +59,18 @@ def exercises(path: Path) -> list[Exercise]:
     return found
 
 
+# A line that starts a Markdown/MyST block (code fence, display math, directive, list,
+# quote, table, heading) only works at the start of a line.
+BLOCK_START = re.compile(r"(```|~~~|\$\$|:::|[-*+] |\d+[.)] |> |\||#)")
+
+
+def labelled(label: str, body: str) -> str:
+    """``**label.**`` and the body: on one line when the body opens with prose, else the
+    label as its own paragraph (``**Solution 2.4.** ```python`` would open no code block)."""
+    separator = "\n\n" if BLOCK_START.match(body) else " "
+    return f"\n**{label}.**{separator}{body}\n"
+
+
 def pages() -> dict[Path, str]:
     handout = [HEADER, "# Exercises\n",
                "Every exercise of the book, numbered by chapter, without solutions (they are in\n"
@@ -72,9 +84,9 @@ def pages() -> dict[Path, str]:
         handout.append(heading)
         solutions.append(heading)
         for exercise in found:
-            handout.append(f"\n**Exercise {exercise.number}.** {exercise.text}\n")
-            solutions.append(f"\n**Exercise {exercise.number}.** {exercise.text}\n\n"
-                             f"**Solution {exercise.number}.** {exercise.solution}\n")
+            handout.append(labelled(f"Exercise {exercise.number}", exercise.text))
+            solutions.append(labelled(f"Exercise {exercise.number}", exercise.text)
+                             + labelled(f"Solution {exercise.number}", exercise.solution))
     return {CHAPTERS / "exercises.md": "".join(handout), CHAPTERS / "solutions.md": "".join(solutions)}
 
 

@@ -43,7 +43,18 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def wait_for_mathjax(page) -> None:
-    """Return once MathJax 3 (if the page loads it) has typeset the page."""
+def wait_for_math(page) -> None:
+    """Return once the page's math is typeset, whichever way the site typesets it.
+
+    MathJax 3 (if the page loads it) is awaited through its startup promise; KaTeX
+    rendered in the browser (``renderMathInElement``) runs synchronously on load, and
+    math typeset at build time (KaTeX prerender) needs no wait. Either way the page's
+    web fonts are awaited too, so screenshots and measured sizes are final.
+    """
     page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
     page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+    page.evaluate("() => document.fonts ? document.fonts.ready.then(() => true) : true")
+
+
+# The earlier name, kept for callers such as tools/print_pdf.py.
+wait_for_mathjax = wait_for_math

@@ -1,9 +1,9 @@
 """Print the single-page build of the book to a PDF with Debian's Chromium.
 
 ``make pdf`` builds ``_build/singlehtml`` (every chapter on one page) and runs this
-script, which serves it on 127.0.0.1, blocks any other request, waits until MathJax has
-typeset the page and prints it to ``_build/momentum.pdf``. Nothing is fetched from the
-network: the fonts and MathJax are the site's own.
+script, which serves it on 127.0.0.1, blocks any other request, waits until the page's math
+and fonts are ready and prints it to ``_build/momentum.pdf``. Nothing is fetched from the
+network: the fonts (KaTeX's, for math typeset at build time) are the site's own.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from offline_browser import launch, serve, wait_for_mathjax
+from offline_browser import launch, serve, wait_for_math
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def main() -> int:
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                    else (blocked.append(route.request.url), route.abort()))
         page.goto(base + "book.html", wait_until="load")
-        wait_for_mathjax(page)
+        wait_for_math(page)
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         page.add_style_tag(content=PRINT_CSS)
         page.pdf(path=str(OUTPUT), format="A4", print_background=True,

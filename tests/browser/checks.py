@@ -1,0 +1,255 @@
+"""What a reader sees, checked in the browser's rendered page (not in the HTML source).
+
+Each function takes a Playwright page that has loaded and typeset its math
+(``offline_browser.wait_for_math``) and returns a list of problems, one string each,
+empty when the page is fine. They are used on every page of the built site
+(``test_readers.py``) and on the deliberately broken pages in ``fixtures/``
+(``test_checks_fail.py``), which show that every check can fail.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOK_STYLE = ROOT / "momentum" / "book.mplstyle"
+
+# The article of a page (sphinx-book-theme), else the main landmark, else the body.
+ARTICLE = "article.bd-article, main, body"
+
+# --- 1. visible text ------------------------------------------------------------------
+
+# Every text node of the article outside code and typeset math. Folded content
+# (dropdown solutions) counts: a reader unfolds it. Math that MathJax/KaTeX failed to
+# typeset stays in the text (its raw TeX is exactly what a reader would see). In the API
+# reference, signatures (dt.sig) and parameter names (``**grid``) are code too.
+_VISIBLE_TEXT_JS = """(selector) => {
+  const root = document.querySelector(selector.split(',').map(s => s.trim()).find(s => document.querySelector(s)));
+  const skip = 'pre, code, .highlight, .cell_input, mjx-container, .katex, .katex-display, '
+             + 'script, style, template, noscript, textarea, dl.py > dt.sig, dl.py dl.field-list strong';
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement && node.parentElement.closest(skip)) continue;
+    parts.push(node.nodeValue);
+  }
+  return parts.join('');
+}"""
+
+# What must never reach a reader as text: raw TeX, Markdown and MyST syntax.
+RAW_SYNTAX = {
+    "raw $ (untypeset TeX)": r"\$",
+    "raw TeX command": r"\\[A-Za-z]+|\\[()\[\]{}]",
+    "code fence": r"```",
+    "MyST role": r"\{[A-Za-z][\w:.-]*\}`",
+    "MyST directive fence": r":::",
+    "literal ** (Markdown bold left raw)": r"\*\*",
+}
+
+
+def visible_text(page) -> str:
+    return page.evaluate(_VISIBLE_TEXT_JS, ARTICLE)
+
+
+def visible_text_problems(page) -> list[str]:
+    text = visible_text(page)
+    problems = []
+    for name, pattern in RAW_SYNTAX.items():
+        for match in re.finditer(pattern, text):
+            context = " ".join(text[max(0, match.start() - 40): match.end() + 40].split())
+            problems.append(f"{name}: …{context}…")
+    return problems
+
+
+def math_problems(page) -> list[str]:
+    """Every math element typeset (MathJax's mjx-container or KaTeX's .katex), no TeX errors."""
+    counts = page.evaluate("""() => {
+      const math = Array.from(document.querySelectorAll('div.math, span.math'));
+      const typeset = math.filter(e => e.matches('.katex, .katex-display') ||
+                                       e.querySelector('mjx-container, .katex'));
+      return {math: math.length, typeset: typeset.length,
+              errors: document.querySelectorAll('mjx-merror, .katex-error').length};
+    }""")
+    problems = []
+    if counts["errors"]:
+        problems.append(f"{counts['errors']} math elements with a TeX error")
+    if counts["typeset"] < counts["math"]:
+        problems.append(f"{counts['math']} math elements but only {counts['typeset']} typeset")
+    return problems
+
+
+# --- 3. figures -------------------------------------------------------------------------
+
+MIN_TEXT_PX = {1280: 11.0, 390: 8.0}  # smallest figure text a reader can read, by viewport width
+
+
+@cache
+def book_style() -> dict[str, float]:
+    """The smallest text size (pt) and the dpi of the book's figure style.
+
+    ``momentum/book.mplstyle`` (loaded by the chapters with ``plt.style.use("momentum.book")``)
+    if it exists, else matplotlib's defaults. The smallest size is font.size or any of the
+    text sizes derived from it (tick labels, legend, titles) if the style makes one smaller.
+    """
+    import matplotlib
+    from matplotlib.font_manager import font_scalings
+
+    if BOOK_STYLE.exists():
+        rc = matplotlib.rc_params_from_file(str(BOOK_STYLE), use_default_template=True)
+    else:
+        rc = matplotlib.rcParamsDefault
+    base = float(rc["font.size"])
+    sizes = [base]
+    for key in ("xtick.labelsize", "ytick.labelsize", "legend.fontsize", "axes.labelsize", "axes.titlesize"):
+        value = rc[key]
+        sizes.append(base * font_scalings[value] if isinstance(value, str) and value in font_scalings
+                     else float(value) if value is not None else base)
+    dpi = rc["savefig.dpi"]
+    dpi = float(rc["figure.dpi"]) if dpi in ("figure", None) else float(dpi)
+    return {"text_pt": min(sizes), "dpi": dpi}
+
+
+def image_dpi(site: Path, src: str) -> float:
+    """The resolution the image was rendered at: the PNG's own pHYs chunk (matplotlib
+    writes it), else the book style's dpi."""
+    from PIL import Image
+
+    path = site / unquote(urlparse(src).path).lstrip("/")
+    try:
+        with Image.open(path) as image:
+            dpi = image.info.get("dpi")
+    except OSError:
+        dpi = None
+    return float(dpi[0]) if dpi and dpi[0] > 1 else book_style()["dpi"]
+
+
+def looks_like_a_path(alt: str) -> bool:
+    """A file name or path (``../_images/3fc0….png``, ``_images/abc.png``, ``plot.svg``),
+    not a description that happens to contain a slash (``v_t / eta``)."""
+    alt = alt.strip()
+    return bool(re.fullmatch(r"\S*[/\\]\S*|\S+\.(png|jpe?g|svg|gif|webp)", alt, flags=re.IGNORECASE)
+                or re.match(r"(\.\./|\./|/)?_images\b", alt))
+
+
+def figures(page) -> list[dict]:
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy images load too
+    page.wait_for_function("() => Array.from(document.images).every(img => img.complete)")
+    return page.evaluate("""(selector) => {
+      const root = document.querySelector(selector.split(',').map(s => s.trim()).find(s => document.querySelector(s)));
+      return Array.from(root.querySelectorAll('img')).map(img => {
+        const figure = img.closest('figure');
+        const caption = figure ? figure.querySelector('figcaption') : null;
+        const link = img.closest('a[href]');
+        return {src: img.currentSrc || img.src, alt: img.getAttribute('alt'),
+                natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+                caption: caption ? caption.innerText : null,
+                opens: (link && link.href === (img.currentSrc || img.src)) || img.hasAttribute('data-zoom')};
+      });
+    }""", ARTICLE)
+
+
+def figure_problems(page, site: Path, width: int, size_only: bool = False) -> list[str]:
+    """Alt text, numbered caption, opens full size on click (unless ``size_only``), and the
+    size figure text renders at in this viewport width."""
+    style = book_style()
+    problems = []
+    for image in figures(page):
+        name = Path(urlparse(image["src"]).path).name[:16]
+        alt = (image["alt"] or "").strip()
+        if size_only:
+            pass
+        elif not alt:
+            problems.append(f"{name}: no alt text")
+        elif looks_like_a_path(alt):
+            problems.append(f"{name}: alt text is a file path ({alt[:40]})")
+        if not size_only and (not image["caption"] or "Fig." not in image["caption"]):
+            problems.append(f"{name}: no numbered caption (figcaption with 'Fig.')")
+        if not size_only and not image["opens"]:
+            problems.append(f"{name}: does not open full size on click")
+        if image["natural"] and image["shown"]:
+            px = style["text_pt"] * image_dpi(site, image["src"]) / 72 * image["shown"] / image["natural"]
+            if px < MIN_TEXT_PX[width]:
+                px = math.floor(px * 10) / 10  # shown rounded down: 7.98 px is not "8.0 px"
+                problems.append(f"{name}: figure text renders at {px:.1f} px < {MIN_TEXT_PX[width]:g} px "
+                                f"(shown {image['shown']:.0f} of {image['natural']} px wide at a {width}-px viewport)")
+    return problems
+
+
+# --- 4. sideways scrolling ----------------------------------------------------------------
+
+def sideways_problems(page, tables: bool = False) -> list[str]:
+    """The page itself does not scroll sideways (code, math and tables may, inside their box);
+    names the elements that stick out. The width is the viewport's as set (a phone's browser
+    widens its layout viewport to overflowing content, so ``innerWidth`` would hide it).
+    With ``tables``, every table of the article also fits the article's width (no sideways
+    scrolling inside its box either)."""
+    result = page.evaluate("""([selector, width]) => {
+      const doc = document.documentElement;
+      const scrolls = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+          const o = getComputedStyle(p).overflowX;
+          if (o !== 'visible' && p !== doc && p !== document.body) return true; }
+        return false; };
+      const out = Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
+        .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().right > width + 1))
+        .map(e => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]} right edge at ` +
+                  `${Math.round(e.getBoundingClientRect().right)} px`);
+      const root = document.querySelector(selector.split(',').map(s => s.trim()).find(s => document.querySelector(s)));
+      const right = root.getBoundingClientRect().right;
+      const tables = Array.from(root.querySelectorAll('table'))
+        .filter(t => t.getBoundingClientRect().width > 0 && t.getBoundingClientRect().right > right + 1)
+        .map(t => `table ${Math.round(t.getBoundingClientRect().width)} px wide in a ` +
+                  `${Math.round(root.getBoundingClientRect().width)}-px article: ` +
+                  t.innerText.slice(0, 40).replace(/\\s+/g, ' '));
+      return {scrollWidth: doc.scrollWidth, width, out: out.slice(0, 5), tables};
+    }""", [ARTICLE, page.viewport_size["width"]])
+    problems = []
+    if result["scrollWidth"] > result["width"]:
+        problems.append(f"page is {result['scrollWidth']} px wide in a {result['width']}-px viewport: "
+                        + "; ".join(result["out"]))
+    return problems + (result["tables"] if tables else [])
+
+
+def code_problems(page) -> list[str]:
+    """Every code cell of the article fits it without sideways scrolling (its ``pre`` is no
+    wider than its box); names the first line of each that does not."""
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('.bd-article .cell_input pre'))
+        .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+        .map(pre => `${pre.scrollWidth} px of code in a ${pre.clientWidth}-px box: ` +
+                    pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0].slice(0, 60))""")
+    return [f"code cell scrolls sideways: {line}" for line in wide]
+
+
+# --- 5. accessibility ---------------------------------------------------------------------
+
+def axe_problems(page, rules: list[str] | None = None) -> list[str]:
+    """Every axe-core violation, of any impact (of the named ``rules`` only, if given), one
+    line per rule with its first targets."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"resultTypes": ["violations"]} | ({"runOnly": {"type": "rule", "values": rules}} if rules else {})
+    results = Axe().run(page, options=options)
+    problems = []
+    for violation in results.response["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+        problems.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
+                        f"{violation['help']} — {targets}")
+    return problems
+
+
+# --- 7. licence ---------------------------------------------------------------------------
+
+def licence_problems(page) -> list[str]:
+    footer = page.evaluate("() => Array.from(document.querySelectorAll('footer, .bd-footer'))"
+                           ".map(e => e.innerText).join(' ')")
+    problems = []
+    if "CC BY 4.0" not in footer and "Creative Commons Attribution 4.0" not in footer:
+        problems.append("footer does not name the text's licence (CC BY 4.0)")
+    if "MIT" not in footer:
+        problems.append("footer does not name the code's licence (MIT)")
+    return problems

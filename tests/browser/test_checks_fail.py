@@ -1,0 +1,120 @@
+"""Every check of ``checks.py`` can fail: each broken page in ``fixtures/`` (small static
+HTML files, served like the site) holds one defect a reader once met, and the check must
+report it; the clean fixture, which hides the same syntax inside code and typeset math,
+must pass every check."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from checks import (
+    axe_problems,
+    book_style,
+    code_problems,
+    figure_problems,
+    licence_problems,
+    looks_like_a_path,
+    math_problems,
+    sideways_problems,
+    visible_text_problems,
+)
+from sites import FIXTURES
+
+
+@pytest.mark.parametrize(("fixture", "kind", "snippet"), [
+    ("raw_dollar.html", "raw $ (untypeset TeX)", "The iterate $x$ is"),
+    ("raw_tex.html", "raw TeX command", r"The momentum \gamma was"),
+    ("raw_fence.html", "code fence", "Solution 2.4. ```python"),
+    ("raw_role.html", "MyST role", "See {doc}`03_derivation`"),
+    ("raw_directive.html", "MyST directive fence", ":::{admonition} Solution"),
+    ("raw_bold.html", "literal ** (Markdown bold left raw)", "**Exercise 3.1.** Show"),
+])
+def test_visible_text_check_reports_raw_syntax(visit, fixture_server, fixture, kind, snippet):
+    problems = visible_text_problems(visit(fixture, base=fixture_server).page)
+    assert any(problem.startswith(f"{kind}: …") and snippet in problem for problem in problems), problems
+    assert all(problem.startswith(f"{kind}: …") for problem in problems), problems  # nothing else
+
+
+def test_math_check_reports_untypeset_math(visit, fixture_server):
+    page = visit("untypeset_math.html", base=fixture_server).page
+    assert math_problems(page) == ["1 math elements but only 0 typeset"]
+    assert any(problem.startswith("raw TeX command: …") and r"A step \(\theta_1" in problem
+               for problem in visible_text_problems(page))
+
+
+def test_figure_check_reports_path_alt_missing_caption_link_and_small_text(visit, fixture_server):
+    page = visit("bad_figure.html", base=fixture_server).page
+    problems = figure_problems(page, FIXTURES, 1280)
+    # figure.png is 1000 px wide at 100 dpi, shown 200 px wide: with matplotlib's default
+    # 10 pt text, 10 * 100/72 * 0.2 = 2.8 px (the book style's 11 pt: 3.06 px, shown 3.0)
+    px = math.floor(book_style()["text_pt"] * 100 / 72 * 0.2 * 10) / 10
+    small = f"figure.png: figure text renders at {px:.1f} px < 11 px (shown 200 of 1000 px wide at a 1280-px viewport)"
+    assert problems == [
+        "figure.png: alt text is a file path (_images/abc.png)",
+        "figure.png: no numbered caption (figcaption with 'Fig.')",
+        "figure.png: does not open full size on click",
+        small,
+        "figure.png: no alt text",
+        "figure.png: no numbered caption (figcaption with 'Fig.')",
+        "figure.png: does not open full size on click",
+        small,
+    ]
+
+
+def test_figure_text_size_follows_the_viewport(visit, fixture_server):
+    """The clean figure (1000 px, shown at most at the article's width) is readable on a
+    laptop, and too small on a phone, where it shrinks to the 390-px screen."""
+    assert figure_problems(visit("clean.html", base=fixture_server).page, FIXTURES, 1280) == []
+    phone = figure_problems(visit("clean.html", width=390, base=fixture_server).page, FIXTURES, 390, size_only=True)
+    assert len(phone) == 1 and "px < 8 px" in phone[0], phone
+
+
+def test_sideways_check_reports_a_wide_page_and_a_wide_table(visit, fixture_server):
+    phone = sideways_problems(visit("wide.html", width=390, base=fixture_server).page)
+    assert phone and phone[0].startswith("page is ") and "in a 390-px viewport" in phone[0], phone
+    laptop = sideways_problems(visit("wide.html", width=1280, base=fixture_server).page, tables=True)
+    assert any(problem.startswith("table 1600 px wide") for problem in laptop), laptop
+
+
+def test_code_check_reports_a_code_cell_wider_than_the_article(visit, fixture_server):
+    problems = code_problems(visit("wide.html", width=1280, base=fixture_server).page)
+    assert len(problems) == 1 and "result = m.run(" in problems[0], problems
+    assert code_problems(visit("clean.html", width=1280, base=fixture_server).page) == []
+
+
+def test_axe_reports_violations(visit, fixture_server):
+    page = visit("inaccessible.html", base=fixture_server).page
+    rules = {problem.split()[0] for problem in axe_problems(page)}
+    assert {"image-alt", "color-contrast", "region"} <= rules
+    assert {problem.split()[0] for problem in axe_problems(page, rules=["color-contrast"])} == {"color-contrast"}
+
+
+def test_licence_check_reports_a_footer_without_licences(visit, fixture_server):
+    assert licence_problems(visit("wide.html", base=fixture_server).page) == [
+        "footer does not name the text's licence (CC BY 4.0)",
+        "footer does not name the code's licence (MIT)",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_clean_fixture_passes_every_check(visit, fixture_server, mode):
+    page = visit("clean.html", mode=mode, base=fixture_server).page
+    assert visible_text_problems(page) == []
+    assert math_problems(page) == []
+    assert figure_problems(page, FIXTURES, 1280) == []
+    assert sideways_problems(page, tables=True) == []
+    assert axe_problems(page) == []
+    assert licence_problems(page) == []
+    assert sideways_problems(visit("clean.html", width=390, base=fixture_server).page) == []
+
+
+@pytest.mark.parametrize(("alt", "is_path"), [
+    ("_images/abc.png", True),
+    ("../_images/3fc0edc37852c116cb9605daad18619e.png", True),
+    ("trajectory.svg", True),
+    ("Log-scale line plot of v_t / eta over 50 steps", False),  # a slash in a description
+    ("Flowchart: initialise, gradient, velocity, parameters", False),
+])
+def test_alt_text_path_detection(alt, is_path):
+    assert looks_like_a_path(alt) is is_path
