@@ -15,15 +15,11 @@ Usage: python benchmarks/page_weight.py [--site _build/html] [--pages 04_worked_
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import http.server
 import io
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,7 +27,7 @@ from common import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-from offline_browser import launch  # noqa: E402
+from offline_browser import launch, serve  # noqa: E402
 
 MAX_BYTES = 1.5e6          # uncompressed bytes of a cold load of one chapter page
 MAX_FIRST_PAINT = 2.5      # seconds, on the emulated link below
@@ -69,18 +65,10 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
 
-@contextmanager
-def serve_gzip(directory: Path, compress: bool = True) -> Iterator[str]:
+def serve_gzip(directory: Path, compress: bool = True):
     """Serve ``directory`` on 127.0.0.1 (a free port), with gzip unless ``compress`` is
-    false; yield the base URL."""
-    handler_class = type("Handler", (_GzipHandler,), {"compress": compress, "cache": {}})
-    handler = functools.partial(handler_class, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
+    false; a context manager yielding the base URL."""
+    return serve(directory, type("Handler", (_GzipHandler,), {"compress": compress, "cache": {}}))
 
 
 def measure_page(browser, url: str, base: str) -> dict:

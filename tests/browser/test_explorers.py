@@ -24,7 +24,8 @@ from urllib.parse import urljoin
 
 import numpy as np
 import pytest
-from sites import ARTIFACTS, ROOT, SITE, VIEWPORT_HEIGHT
+from conftest import PageVisit
+from sites import ARTIFACTS, ROOT, SITE
 
 import momentum as m
 from momentum import optimizers
@@ -38,7 +39,6 @@ PAGES = {"theta-squared": ["chapters/04_worked_example.html"],
          "region": ["chapters/05_theory.html"], "eigen": ["chapters/05_theory.html"]}
 HARNESS = "explorer-harness.html"
 RTOL = 1e-12
-TIMEOUT_MS = 60_000
 
 
 def harness_html() -> str:
@@ -62,38 +62,20 @@ def page_with(name: str) -> str:
     return HARNESS
 
 
-class ExplorerVisit:
-    """One page load (of the site, or the harness page) with console errors, failed and
-    blocked requests recorded; waits until every explorer of the page is mounted."""
+class ExplorerVisit(PageVisit):
+    """A :class:`PageVisit` (of the site, or of the harness page served in place) that waits
+    until every explorer of the page is mounted."""
 
     def __init__(self, browser, server: str, path: str, width: int = 1280, mode: str = "light") -> None:
-        self.server, self.errors, self.failed, self.blocked = server, [], [], []
-        self.context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT.get(width, 900)},
-                                           is_mobile=width < 600, has_touch=width < 600)
-        if mode != "light":
-            self.context.add_init_script(f"localStorage.setItem('mode', '{mode}');"
-                                         f"localStorage.setItem('theme', '{mode}');")
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url}: {req.failure}"))
-        self.page.on("response", lambda res: self.failed.append(f"{res.url}: HTTP {res.status}")
-                     if res.status >= 400 else None)
-        self.page.goto(urljoin(server, path), wait_until="load")
+        super().__init__(browser, server, path, width, mode)
         self.page.wait_for_function("""() => { const all = document.querySelectorAll('.momentum-explorer');
             return all.length > 0 && Array.from(all).every(e => e.dataset.ready === 'true'); }""")
 
     def _route(self, route) -> None:
-        url = route.request.url
-        if url == urljoin(self.server, HARNESS):
+        if route.request.url == urljoin(self.server, HARNESS):
             route.fulfill(body=harness_html(), content_type="text/html")
-        elif url.startswith(self.server) or url.startswith("data:"):
-            route.continue_()
         else:
-            self.blocked.append(url)
-            route.abort()
+            super()._route(route)
 
     def set(self, name: str, values: dict) -> dict:
         return self.page.evaluate("([name, values]) => window.momentumExplorers[name].set(values)", [name, values])
