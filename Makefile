@@ -11,7 +11,9 @@ TEST_SETUP := $(VENV)/.test-setup-done
 LAB_SETUP  := $(VENV)/.lab-setup-done
 # uv (from PyPI, pinned in constraints.txt) installs the packages: it resolves and
 # installs in parallel from its cache, several times faster than pip (README, Dependencies).
-INSTALL := $(VENV)/bin/uv pip install --python $(PY) --quiet -c constraints.txt
+# --compile-bytecode: every notebook's kernel imports NumPy, matplotlib and pandas afresh,
+# and without .pyc files (uv writes none by default) each of them compiles them again.
+INSTALL := $(VENV)/bin/uv pip install --python $(PY) --quiet --compile-bytecode -c constraints.txt
 MATH_ASSETS := assets/site/katex/katex.min.css
 CHROMIUM := /usr/bin/chromium
 SUDO    = $(if $(filter 0,$(shell id -u)),,sudo -E)
