@@ -117,8 +117,10 @@ def grid_search(make: Callable[..., Optimizer], problem: Problem, x0: object, st
         x0: the starting point (without batch axes).
         steps: the step budget of every setting.
         tol: the distance to the minimiser that counts as reached (> 0).
-        **grid: one 1-D array of values per hyperparameter name; the grid is their
-            outer product (axis order as given).
+
+    The grid comes as keyword arguments, one 1-D array of values per hyperparameter
+    name (``lr=..., momentum=...``); the grid is their outer product, axes in the order
+    given.
 
     Diverging settings are marked, not raised (see :func:`momentum.run`).
     """
