@@ -55,7 +55,3 @@ def wait_for_math(page) -> None:
     page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
     page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
     page.evaluate("() => document.fonts ? document.fonts.ready.then(() => true) : true")
-
-
-# The earlier name, kept for callers such as tools/print_pdf.py.
-wait_for_mathjax = wait_for_math
