@@ -160,7 +160,6 @@ lab: $(LAB_SETUP)
 # Re-execute the chapters in place after changing them or the package, then commit.
 outputs: $(BOOK_SETUP)
 	$(PY) tools/refresh_outputs.py
-	$(PY) tools/collect_exercises.py
 
 # Every benchmark in benchmarks/ (each prints its figures: ratios against baselines run
 # in the same process), then the summary table in benchmarks/RESULTS.md.

@@ -10,11 +10,13 @@ renders ``<div class="momentum-explorer" data-explorer="theta-squared">`` with a
 (the explorers are hidden in print). Explorers: ``theta-squared`` (chapter 4), ``valley``
 (chapters 1 and 7), ``region`` and ``eigen`` (chapter 5).
 
-Only pages that use the directive load the explorer files: d3's modules (npm, pinned in
+Only pages that use the directive get the explorers: ``explorers.css`` and
+``assets/explorers/loader.js``, which fetches the rest when the reader scrolls near an
+explorer (so the cold load of a page stays light): d3's modules (npm, pinned in
 ``assets/package.json``, copied to ``assets/site/d3`` by ``make``), the numerical core
-``assets/explorers/core.js`` (the package's equations, line for line), ``ui.js``, the
-module of each explorer on the page and ``explorers.css``; they are copied to
-``_static/explorers`` of the site. Non-HTML builders skip the explorers.
+``assets/explorers/core.js`` (the package's equations, line for line), ``ui.js`` and the
+module of each explorer on the page, listed in order in the loader's ``data-scripts``.
+They are copied to ``_static/explorers`` of the site. Non-HTML builders skip the explorers.
 
 Tested by ``tests/browser/test_explorers.py`` (numbers against ``momentum.run`` and
 ``momentum.theory``); ``benchmarks/explorer_speed.py`` times a redraw.
@@ -69,17 +71,21 @@ class ExplorerDirective(Directive):
         return [ExplorerNode(name=name)]
 
 
+def page_scripts(names: list[str]) -> list[str]:
+    """The files (relative to ``_static``) the explorers ``names`` need, in loading order."""
+    return ([f"d3/{module}.min.js" for module in D3_MODULES]
+            + [f"explorers/{script}" for script in ["core.js", "ui.js", *(EXPLORERS[name] for name in names)]])
+
+
 def add_page_assets(app, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Load the explorer files on pages that use the directive, and only there."""
+    """On pages that use the directive, and only there: the stylesheet, and the loader that
+    fetches the explorer files when the reader comes near an explorer."""
     if doctree is None or app.builder.format != "html":
         return
     names = list(dict.fromkeys(node["name"] for node in doctree.findall(ExplorerNode)))
     if not names:
         return
-    for module in D3_MODULES:
-        app.add_js_file(f"d3/{module}.min.js", loading_method="defer")
-    for script in ["core.js", "ui.js", *(EXPLORERS[name] for name in names)]:
-        app.add_js_file(f"explorers/{script}", loading_method="defer")
+    app.add_js_file("explorers/loader.js", loading_method="defer", **{"data-scripts": " ".join(page_scripts(names))})
     app.add_css_file("explorers/explorers.css")
 
 

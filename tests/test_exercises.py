@@ -1,44 +1,125 @@
-"""The collected exercise pages are exactly what tools/collect_exercises.py writes from
-the chapters (so a changed exercise cannot leave a stale hand-out behind)."""
+"""The chapters' exercises follow one markup (sphinx-exercise), which the book, the
+handouts, the student notebooks and ``momentum.exercises`` all rely on:
 
+* one exercise per Markdown cell tagged ``exercise``: ``:::{exercise} MARK`` with
+  ``:label: ex-C-N`` (C the chapter, N = 1, 2, ... in order), where MARK is the difficulty
+  (★☆☆, ★★☆, ★★★), ``paper`` or ``code``, and ``open question`` exactly when the exercise
+  has ``:class: open-question``;
+* right after it, its worked solution in a Markdown cell tagged ``solution``:
+  ``:::{solution} ex-C-N`` with ``:class: dropdown`` (folded on the website);
+* no exercise or solution outside such a cell (the student notebooks drop cells by tag),
+  and none of the old hand-numbered markup.
+
+Each rule reports a planted violation below.
+"""
+
+from __future__ import annotations
+
+import re
 from pathlib import Path
 
-import collect_exercises as collect
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("[01][0-9]_*.ipynb"))
+OPTIONS = r"(?P<options>(?::[\w-]+:[^\n]*\n)*)"
+EXERCISE = re.compile(r"\A:::\{exercise\} (?P<mark>[^\n]*)\n" + OPTIONS + r"\n(?P<body>.*\S)\n:::\Z", re.S)
+SOLUTION = re.compile(r"\A:::\{solution\} (?P<label>ex-\d+-\d+)\n" + OPTIONS + r"\n(?P<body>.*\S)\n:::\Z", re.S)
+MARK = re.compile(r"(★☆☆|★★☆|★★★) · (paper|code)( · open question)?")
+DIRECTIVE = re.compile(r"^:::\{(exercise|solution)\}", re.M)
+OLD = re.compile(r"\*\*Exercise \d+\.\d+\.\*\*|\{admonition\} Solution")
 
 
-@pytest.mark.parametrize("page", ["exercises.md", "solutions.md"])
-def test_collected_page_is_up_to_date(page):
-    expected = collect.pages()[ROOT / "chapters" / page]
-    assert (ROOT / "chapters" / page).read_text() == expected, "run `python tools/collect_exercises.py`"
+def option(options: str, name: str) -> str | None:
+    found = re.search(rf"^:{name}: (.*)$", options, re.M)
+    return found.group(1).strip() if found else None
 
 
-def test_every_chapter_has_numbered_exercises():
-    counts = {path.stem: len(collect.exercises(path)) for path in collect.chapter_notebooks()}
+def problems(cells: list, chapter: int) -> list[str]:
+    """What is wrong with the exercise markup of one chapter's cells."""
+    found, expected = [], 1
+    for i, cell in enumerate(cells):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        source = cell["source"]
+        if cell["cell_type"] != "markdown":
+            continue
+        if OLD.search(source):
+            found.append(f"cell {i}: old hand-numbered markup")
+        if "exercise" in tags:
+            match = EXERCISE.match(source)
+            if not match:
+                found.append(f"cell {i}: an exercise cell holds exactly one :::{{exercise}} block")
+                continue
+            label, mark = option(match["options"], "label"), match["mark"]
+            if label != f"ex-{chapter}-{expected}":
+                found.append(f"cell {i}: label {label}, expected ex-{chapter}-{expected}")
+            if not MARK.fullmatch(mark):
+                found.append(f"cell {i}: mark {mark!r} is not 'difficulty · paper|code[ · open question]'")
+            if bool(mark.endswith("open question")) != (option(match["options"], "class") == "open-question"):
+                found.append(f"cell {i}: 'open question' in the mark and :class: open-question go together")
+            after = cells[i + 1] if i + 1 < len(cells) else None
+            solution = SOLUTION.match(after["source"]) if after else None
+            if not (after and "solution" in after.get("metadata", {}).get("tags", []) and solution):
+                found.append(f"cell {i}: exercise {label} is not followed by a cell tagged 'solution'")
+            elif solution["label"] != label or option(solution["options"], "class") != "dropdown":
+                found.append(f"cell {i + 1}: solution of {label} must be ':::{{solution}} {label}' folded "
+                             f"(:class: dropdown)")
+            expected += 1
+        elif "solution" in tags:
+            if not SOLUTION.match(source):
+                found.append(f"cell {i}: a solution cell holds exactly one :::{{solution}} block")
+        elif DIRECTIVE.search(source):
+            found.append(f"cell {i}: an exercise or solution outside a cell tagged 'exercise'/'solution'")
+    return found
+
+
+def load(path: Path) -> list:
+    return nbformat.read(path, as_version=4).cells
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_exercise_markup(path):
+    chapter = int(path.stem[:2])
+    assert problems(load(path), chapter) == []
+
+
+def test_every_chapter_has_exercises():
+    counts = {path.stem: sum("exercise" in c.get("metadata", {}).get("tags", []) for c in load(path))
+              for path in CHAPTERS}
     assert all(n >= 2 for name, n in counts.items() if name != "00_package_tour"), counts
-    assert sum(counts.values()) == 44  # update when a chapter gains or loses an exercise
 
 
-def fences_not_starting_a_line(text: str) -> list[str]:
-    """Lines where a code fence or a MyST directive fence appears after other text (Markdown
-    then opens no block, and the rest of the page renders as raw source)."""
-    return [line for line in text.splitlines()
-            if ("```" in line and not line.lstrip().startswith("```"))
-            or (":::" in line and not line.lstrip().startswith(":::"))]
+def test_cross_references_to_exercises_resolve():
+    labels = {f"ex-{path.stem[:2].lstrip('0')}-{n}" for path in CHAPTERS
+              for n in range(1, 1 + sum("exercise" in c.get("metadata", {}).get("tags", []) for c in load(path)))}
+    refs = {ref for path in CHAPTERS for c in load(path) if c["cell_type"] == "markdown"
+            for ref in re.findall(r"\{(?:ref|numref)\}`(ex-[\d-]+)`", c["source"])}
+    assert refs and refs <= labels, refs - labels
 
 
-@pytest.mark.parametrize("page", ["exercises.md", "solutions.md"])
-def test_every_fence_starts_a_line(page):
-    assert fences_not_starting_a_line(collect.pages()[ROOT / "chapters" / page]) == []
+# --- each rule reports a planted violation --------------------------------------------------------
+
+def markdown(source: str, *tags: str) -> dict:
+    return {"cell_type": "markdown", "source": source, "metadata": {"tags": list(tags)}}
 
 
-def test_fence_check_reports_a_label_in_front_of_a_fence():
-    assert fences_not_starting_a_line("**Solution 2.4.** ```python\nx = 1\n```") == ["**Solution 2.4.** ```python"]
+GOOD = [markdown(":::{exercise} ★☆☆ · paper\n:label: ex-4-1\n\nCompute $v_1$.\n:::", "exercise"),
+        markdown(":::{solution} ex-4-1\n:class: dropdown\n\n$v_1 = 1$.\n:::", "solution")]
 
 
-def test_label_goes_on_its_own_paragraph_before_a_block():
-    assert collect.labelled("Solution 2.4", "```python\nx = 1\n```") == "\n**Solution 2.4.**\n\n```python\nx = 1\n```\n"
-    assert collect.labelled("Solution 4.2", "$$\nx\n$$") == "\n**Solution 4.2.**\n\n$$\nx\n$$\n"
-    assert collect.labelled("Exercise 3.1", "Show that $x$ falls.") == "\n**Exercise 3.1.** Show that $x$ falls.\n"
+def test_checker_accepts_the_markup():
+    assert problems(GOOD, 4) == []
+
+
+@pytest.mark.parametrize(("cells", "report"), [
+    ([GOOD[0], {**GOOD[1], "metadata": {}}], "not followed by a cell tagged 'solution'"),
+    ([GOOD[0], markdown(GOOD[1]["source"].replace(":class: dropdown\n", ""), "solution")], "folded"),
+    ([markdown(GOOD[0]["source"].replace("ex-4-1", "ex-4-2"), "exercise"), GOOD[1]], "expected ex-4-1"),
+    ([markdown(GOOD[0]["source"].replace("★☆☆ · paper", "hard"), "exercise"), GOOD[1]], "is not 'difficulty"),
+    ([markdown(GOOD[0]["source"].replace("paper", "paper · open question"), "exercise"), GOOD[1]], "go together"),
+    ([markdown("**Exercise 4.1.** Compute $v_1$.")], "old hand-numbered markup"),
+    ([markdown("Text.\n\n" + GOOD[1]["source"])], "outside a cell tagged"),
+])
+def test_checker_reports_a_planted_defect(cells, report):
+    assert any(report in problem for problem in problems(cells, 4)), problems(cells, 4)

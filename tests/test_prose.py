@@ -25,11 +25,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 LITERALS = Path(__file__).resolve().parent / "prose_literals"
-GENERATED = {"exercises", "solutions", "references", "api"}  # collected or generated pages
+GENERATED = {"references", "api"}  # generated pages
 PREAMBLE = ("import numpy as np\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
             "import momentum as m\n")
 
-SOLUTION = re.compile(r"^:::\{admonition\} Solution\n:class: dropdown\n(.*?)^:::$", re.S | re.M)
+SOLUTION = re.compile(r"^:::\{solution\} ex-(\d+)-(\d+)\n(?::[\w-]+:[^\n]*\n)*(.*?)^:::$", re.S | re.M)
 FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
 NUMBER = re.compile(r"(?<![\w.\\{])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:[eE][-+−]?\d+)?%?")
 REMOVE = [
@@ -38,7 +38,6 @@ REMOVE = [
     re.compile(r"`[^`\n]*`"),                           # inline code
     re.compile(r"^:::.*$|^:[\w-]+:.*$", re.M),          # directive lines and their options
     re.compile(r"\]\([^)]*\)|<https?://[^>]*>"),         # link targets
-    re.compile(r"\*\*(Exercise|Solution) \d+\.\d+\.\*\*"),
     re.compile(r"(?i)\b(exercises?|chapters?|sections?|claims?|solutions?|§)\s*\d+(\.\d+)?"),
     re.compile(r"^#+\s*\d+\.", re.M),                   # numbered headings
     re.compile(r"^\s*\d+\.\s", re.M),                   # numbered lists
@@ -84,13 +83,12 @@ def pages() -> list[Path]:
 
 
 def solutions() -> list[tuple[str, str]]:
-    """``(label, body)`` of every worked solution, labelled by its exercise number."""
+    """``(label, body)`` of every worked solution (a ``{solution} ex-C-N`` block), labelled
+    ``chapter:C.N`` by the exercise it solves."""
     found = []
     for path in sorted(CHAPTERS.glob("*.ipynb")):
-        text = markdown(path)
-        for match in SOLUTION.finditer(text):
-            label = re.findall(r"\*\*Exercise (\d+\.\d+)\.\*\*", text[:match.start()])
-            found.append((f"{path.stem}:{label[-1] if label else '?'}", match.group(1)))
+        for match in SOLUTION.finditer(markdown(path)):
+            found.append((f"{path.stem}:{match.group(1)}.{match.group(2)}", match.group(3)))
     return found
 
 
@@ -129,6 +127,15 @@ def test_solution_runs_and_prints_its_numbers(label, body):
     prose = FENCE.sub(" ", body)
     missing = unprinted(prose, printed, allowed(label.split(":")[0]))
     assert not missing, f"solution {label} states {missing} but its code does not print them"
+
+
+def test_every_solution_is_found_whole():
+    """The extraction above sees every solution block, each with its text (a pattern that
+    silently matched less would leave solutions unchecked)."""
+    blocks = sum(len(re.findall(r"^:::\{solution\}", markdown(path), re.M)) for path in CHAPTERS.glob("*.ipynb"))
+    found = solutions()
+    assert len(found) == blocks and len({label for label, _ in found}) == blocks
+    assert all("```python" in body or len(body) > 80 for _, body in found)
 
 
 # --- each rule reports a planted violation --------------------------------------------------------

@@ -68,6 +68,8 @@ class ExplorerVisit(PageVisit):
 
     def __init__(self, browser, server: str, path: str, width: int = 1280, mode: str = "light") -> None:
         super().__init__(browser, server, path, width, mode)
+        # The site loads explorer files only when the reader scrolls near one (loader.js).
+        self.page.evaluate("() => document.querySelectorAll('.momentum-explorer').forEach(e => e.scrollIntoView())")
         self.page.wait_for_function("""() => { const all = document.querySelectorAll('.momentum-explorer');
             return all.length > 0 && Array.from(all).every(e => e.dataset.ready === 'true'); }""")
 
@@ -362,13 +364,37 @@ def test_explorers_are_embedded(name):
     assert missing == [], f"explorer {name} is missing from {missing}"
 
 
+def loader_scripts(text: str) -> list[str]:
+    """The files a built page's explorer loader fetches (its data-scripts), in order."""
+    found = re.findall(r'<script[^>]*data-scripts="([^"]*)"[^>]*src="[^"]*explorers/loader\.js', text)
+    found += re.findall(r'<script[^>]*src="[^"]*explorers/loader\.js[^"]*"[^>]*data-scripts="([^"]*)"', text)
+    return found[0].split() if found else []
+
+
 def test_only_pages_with_an_explorer_load_its_files():
     for html in sorted(SITE.glob("chapters/*.html")):
         text = html.read_text()
         names = set(re.findall(r'data-explorer="([\w-]+)"', text))
-        loaded = set(re.findall(r'_static/explorers/([\w-]+)\.js', text)) - {"core", "ui"}
-        assert loaded == names, html.name
-        assert ("_static/d3/" in text) == bool(names), html.name
+        scripts = loader_scripts(text)
+        assert ("explorers/loader.js" in text) == bool(names), html.name
+        assert "_static/d3/" not in text and "_static/explorers/core.js" not in text, html.name  # only via the loader
+        if names:
+            assert scripts == EXT.page_scripts(sorted(names, key=list(EXT.EXPLORERS).index)), html.name
+
+
+def test_explorer_files_load_only_when_the_reader_comes_near(browser, server):
+    """Chapter 5's two explorers sit far down the page: its cold load fetches no d3 and no
+    explorer module; scrolling to the first explorer loads and mounts both."""
+    visit = PageVisit(browser, server, PAGES["region"][0])
+    try:
+        fetched = visit.page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+        assert not [url for url in fetched if "/_static/d3/" in url or url.endswith("core.js")], fetched
+        visit.page.locator(".momentum-explorer").first.scroll_into_view_if_needed()
+        visit.page.wait_for_function("""() => Array.from(document.querySelectorAll('.momentum-explorer'))
+            .every(e => e.dataset.ready === 'true')""")
+        assert visit.errors == [] and visit.failed == [] and visit.blocked == []
+    finally:
+        visit.close()
 
 
 @pytest.mark.parametrize("name", ["theta-squared", "valley"])
