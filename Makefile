@@ -21,7 +21,7 @@ PORT   ?= 8000
 COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 
 .DEFAULT_GOAL := book
-.PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean check-tools rebuild-venv singlehtml
+.PHONY: book test unit notebooks build-check browser pdf lint serve lab outputs bench clean check-tools rebuild-venv singlehtml translations translations-check slides slides-serve handouts handouts-check student
 
 # --- set-up -----------------------------------------------------------------------
 # A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
@@ -100,12 +100,24 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null
 
+# The Chinese edition's fonts (Noto Sans/Serif CJK, Debian's fonts-noto-cjk): Chromium
+# needs them to show the Chinese pages in the browser tests and to embed them in the
+# Chinese PDF. Readers' own systems bring their own CJK fonts.
+CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(CJK_FONTS):
+	@command -v apt-get >/dev/null || { echo "install Noto CJK fonts ($(CJK_FONTS)) for the Chinese edition's browser tests and PDF"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+
 # --- the two quick-start commands ---------------------------------------------------
 # tools/build_book.py builds into _build/staging and replaces _build/html only if the
 # build succeeds (a failing chapter leaves the last good site); a cell that fails is
 # summarised at the end: chapter, cell, first line, error.
-book: $(BOOK_SETUP) $(MATH_ASSETS)
+# The Chinese edition (_build/html/zh) renders the outputs just executed and committed
+# (tools/build_book.py --language zh_CN): the notebooks run once.
+book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
 test: lint unit notebooks build-check browser pdf
 
@@ -126,6 +138,26 @@ notebooks: $(TEST_SETUP)
 # chapter a second time (`make book` always executes them).
 build-check: notebooks $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
+
+# --- the Chinese edition ------------------------------------------------------------
+# After changing English text: extract its messages (Sphinx's gettext builder, through
+# myst-nb) and bring the catalogues in locales/zh_CN in step (sphinx-intl marks changed
+# paragraphs fuzzy, adds new ones, drops removed ones); then translate what is new or
+# fuzzy. `make test` fails until every message is translated (README, "The Chinese edition").
+GETTEXT := _build/gettext-build/_build/gettext
+translations: $(BOOK_SETUP) $(COMMITTED_OUTPUTS)
+	rm -rf $(GETTEXT)
+	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --path-output _build/gettext-build \
+	  --builder custom --custom-builder gettext -W --keep-going
+	$(VENV)/bin/sphinx-intl update --pot-dir $(GETTEXT) --locale-dir locales -l zh_CN --line-width 76
+
+# The catalogues hold exactly the messages of the current English text (tests/i18n).
+translations-check: $(TEST_SETUP) $(COMMITTED_OUTPUTS)
+	rm -rf $(GETTEXT)
+	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --path-output _build/gettext-build \
+	  --builder custom --custom-builder gettext -W --keep-going >/dev/null
+	$(VENV)/bin/pytest tests/i18n
 
 # _config.yml with execution off; jupyter-book resolves local extensions from the
 # config file's folder, so every `name: _ext` becomes an absolute path.
@@ -143,12 +175,49 @@ singlehtml: build-check
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
 
 # The built site in headless Chromium, offline; screenshots go to test-artifacts/.
-browser: build-check singlehtml $(CHROMIUM)
+# The Chinese edition gets the same per-page reader checks (MOMENTUM_SITE=_build/html/zh).
+browser: build-check singlehtml $(CHROMIUM) $(CJK_FONTS)
 	$(VENV)/bin/pytest tests/browser -n 2
+	MOMENTUM_SITE=_build/html/zh $(VENV)/bin/pytest tests/browser/test_readers.py tests/browser/test_site.py -n 2 \
+	  -k "test_on_a_laptop or test_on_a_phone or test_in_dark_mode or test_page_works_offline"
 
-# A printable version: the single page printed to _build/momentum.pdf by Chromium.
+# The print edition, _build/momentum.pdf: the single page reshaped into a book (title page,
+# contents with page numbers, bookmarks, page labels, solutions at the end) and printed by
+# Chromium (tools/print_pdf.py, assets/theme/print.css), then read back by tests/pdf.
 pdf: singlehtml $(CHROMIUM)
 	$(PY) tools/print_pdf.py
+	$(VENV)/bin/pytest tests/pdf
+
+# Lecture decks: one reveal.js deck per chapter in _build/slides (tools/build_slides.py),
+# from the chapters' cell metadata (slideshow.slide_type) and committed outputs; reveal.js
+# and MathJax come from npm (assets/package.json) and are copied next to the decks, so
+# they work offline. Present them from a local server: `make slides-serve`.
+SLIDES := _build/slides/index.html
+$(SLIDES): $(BOOK_SETUP) $(MATH_ASSETS) tools/build_slides.py $(wildcard tools/slides/*.* tools/slides/momentum/*) \
+  $(wildcard chapters/[01][0-9]_*.ipynb) references.bib
+	$(PY) tools/build_slides.py
+slides: $(SLIDES)
+
+slides-serve: $(SLIDES)
+	$(PY) -m http.server --directory _build/slides --bind 127.0.0.1 $(PORT)
+
+# Handouts (tools/handouts.py): per chapter and for the book, an exercise sheet without
+# answers and a solution sheet, HTML and PDF, in _build/handouts (index.html lists them).
+# The book is built twice from the committed outputs (into _build/handouts-site), with
+# sphinx-exercise's hide_solutions on and off; each chapter's Exercises section is cut out
+# of the built pages and printed by Chromium (Playwright: the test set-up).
+handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM)
+	$(PY) tools/handouts.py
+
+# The sheets read back (tests/handouts): no answer on an exercise sheet, numbers as in the
+# book, math typeset, PDF pages, page numbers, bookmarks.
+handouts-check: handouts
+	$(VENV)/bin/pytest tests/handouts -n 2
+
+# Student notebooks: each chapter without its solution cells (nbconvert's
+# TagRemovePreprocessor, cell tag "solution"), in _build/student.
+student: $(BOOK_SETUP)
+	$(PY) tools/student.py
 
 # --- reading and working locally ----------------------------------------------------
 serve: book

@@ -10,7 +10,12 @@ A cell that fails is reported as a warning naming the notebook (myst-nb's
 after every chapter has run), and the build ends with a plain summary: the chapter, the
 cell (its number and first line) and the error.
 
-Usage: python tools/build_book.py [--config FILE] [--builder html|singlehtml] [extra jupyter-book build options]
+With ``--language zh_CN`` it builds the Chinese edition (the translations in
+locales/zh_CN) from the committed outputs — the notebooks are not executed again — into
+_build/html/zh (or _build/singlehtml-zh_CN), after the English site is in place.
+
+Usage: python tools/build_book.py [--config FILE] [--builder html|singlehtml] [--language zh_CN]
+       [extra jupyter-book build options]
 """
 
 from __future__ import annotations
@@ -34,12 +39,24 @@ FAILING_LINE = re.compile(r"^Cell In\[\d+\], line (\d+)\n(?:.*\n)*?-*> *\1 (.*)$
 CELL_SOURCE = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.DOTALL)
 
 
-def staged_config(config: Path, staging: Path) -> Path:
+# The Chinese edition's title, and its search (Sphinx splits Chinese words with jieba).
+EDITION_SETTINGS = {"zh_CN": {"title": "动量法：每个数字都经过检验"}}
+# Sphinx settings of an edition that Sphinx's own translations do not cover.
+EDITION_SPHINX = {"zh_CN": {"togglebutton_hint": "显示", "togglebutton_hint_hide": "隐藏"}}
+
+
+def staged_config(config: Path, staging: Path, language: str = "en") -> Path:
     """A copy of the book's configuration in which a failing cell is a warning (naming its
     notebook) instead of an exception, with local extension folders made absolute
-    (Jupyter Book resolves them from the configuration file's folder)."""
+    (Jupyter Book resolves them from the configuration file's folder). For another
+    language than English: that language, and the committed outputs (no execution)."""
     settings = yaml.safe_load(config.read_text()) or {}
     settings.setdefault("execute", {})["raise_on_error"] = False
+    if language != "en":
+        settings.update(EDITION_SETTINGS[language])
+        settings["execute"]["execute_notebooks"] = "off"
+        sphinx = settings.setdefault("sphinx", {}).setdefault("config", {})
+        sphinx.update(language=language, **EDITION_SPHINX[language])
     extensions = settings.get("sphinx", {}).get("local_extensions") or {}
     for name, folder in extensions.items():
         extensions[name] = str((config.resolve().parent / folder).resolve())
@@ -107,16 +124,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=Path("_config.yml"), help="the book's configuration file")
     parser.add_argument("--builder", default="html", help="the Sphinx builder (html, singlehtml)")
+    parser.add_argument("--language", default="en", choices=["en", *EDITION_SETTINGS],
+                        help="the edition: en (the site root) or zh_CN (under zh/)")
     parser.add_argument("--jupyter-book", default=str(Path(sys.executable).with_name("jupyter-book")),
                         help="the jupyter-book command (default: the one beside this Python)")
     args, extra = parser.parse_known_args(argv)
     root = Path.cwd()
-    staging = root / STAGING
+    english = args.language == "en"
+    stage = STAGING if english else STAGING.with_name(f"{STAGING.name}-{args.language}")
+    staging = root / stage
     site = Path("_build") / args.builder
+    if not english:
+        site = site / "zh" if args.builder == "html" else site.with_name(f"{site.name}-{args.language}")
+        if args.builder == "html" and not (root / "_build" / "html" / "index.html").exists():
+            print("build the English site first (the Chinese edition goes in _build/html/zh)", file=sys.stderr)
+            return 1
     staged_site = staging / "_build" / args.builder
     shutil.rmtree(staged_site, ignore_errors=True)
-    config = staged_config(root / args.config, staging)
-    command = [args.jupyter_book, "build", ".", "--config", str(config), "--path-output", str(STAGING),
+    config = staged_config(root / args.config, staging, args.language)
+    command = [args.jupyter_book, "build", ".", "--config", str(config), "--path-output", str(stage),
                "--builder", args.builder, "--all", "-W", "--keep-going", *extra]
     print(" ".join(command), flush=True)
     started = time.time()

@@ -3,7 +3,8 @@
 The sites are folders named by environment variables (relative to the repository or
 absolute), so the suite can run against a private build:
 
-* ``MOMENTUM_SITE`` — the HTML build (default ``_build/html``);
+* ``MOMENTUM_SITE`` — the HTML build (default ``_build/html``; ``_build/html/zh`` is the
+  Chinese edition, on which `make browser` runs the per-page reader checks again);
 * ``MOMENTUM_SINGLEHTML`` — the single-page build (default ``_build/singlehtml``).
 """
 
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / os.environ.get("MOMENTUM_SITE", "_build/html")
 SINGLEHTML = ROOT / os.environ.get("MOMENTUM_SINGLEHTML", "_build/singlehtml")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ARTIFACTS = ROOT / "test-artifacts"
+# Screenshots; the Chinese edition's (MOMENTUM_SITE=_build/html/zh) in test-artifacts/zh.
+ARTIFACTS = ROOT / "test-artifacts" / ("zh" if SITE.name == "zh" else "")
 # The single-page build writes the book to chapters/intro.html but links its assets
 # relative to the site root, so the browser is given that page at the root as book.html.
 SINGLE_PAGE = "book.html"
