@@ -17,9 +17,11 @@ and checked by the test suite.
   network and mini-batch stochastic gradients.
 * :mod:`momentum.theory`: iteration matrices, spectral radii, the convergence region,
   optimal tuning and closed-form trajectories on quadratics.
+* :mod:`momentum.exercises`: ``check("4.1", answer)`` checks an answer to an exercise of
+  the book against a reference the package computes.
 """
 
-from momentum import data, grid_search, learning, problems, theory
+from momentum import data, exercises, grid_search, learning, problems, theory
 from momentum.conversions import NotEquivalentError, convert, lookahead_points
 from momentum.optimizers import (
     EMAMomentum,
@@ -48,6 +50,7 @@ __all__ = [
     "Trajectory",
     "convert",
     "data",
+    "exercises",
     "grid_search",
     "learning",
     "lookahead_points",

@@ -371,7 +371,7 @@ class LogisticRegression:
         return (p - y) @ X / y.size + self.l2 * w
 
     def accuracy(self, w: np.ndarray) -> np.ndarray:
-        """Fraction of samples classified correctly (class 1 where :math:`w^\top x > 0`)."""
+        r"""Fraction of samples classified correctly (class 1 where :math:`w^\top x > 0`)."""
         return np.mean((np.asarray(w) @ self.features.T > 0) == (self.labels == 1), axis=-1)
 
     def hessian(self, w: np.ndarray) -> np.ndarray:

@@ -32,6 +32,9 @@ TERMS = yaml.safe_load((LOCALE / "terms.yml").read_text())
 
 DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(?:\\.|[^$\\])+?\$")
+# Docstring messages (autodoc) are written in reST, but Sphinx parses every translation of
+# a page with the page's parser (MyST): :math:`x` must be translated as {math}`x`.
+REST_ROLE = re.compile(r"(?<![\w`]):([\w.-]+(?::[\w.-]+)?):`")
 ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 CODE = re.compile(r"``.+?``|`[^`\n]+`")
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
@@ -49,6 +52,7 @@ def role_target(role: str) -> str:
 
 def placeholders(text: str) -> Counter:
     """The parts of a message a translation must keep verbatim, counted."""
+    text = REST_ROLE.sub(r"{\1}`", text)
     found: Counter = Counter()
     for pattern in (DISPLAY_MATH, ROLE, INLINE_MATH, CODE):
         found.update(role_target(match.group(0)) if pattern is ROLE else match.group(0)
@@ -71,6 +75,7 @@ LATEX_COMMAND = re.compile(r"\\[A-Za-z]+(?:\{[^{}]*\})?")
 def prose(text: str) -> str:
     """The words of a message: without math, roles, code, link targets, and LaTeX commands
     (a display-math block is a message of its own, without its $$)."""
+    text = REST_ROLE.sub(r"{\1}`", text)
     for pattern in (DISPLAY_MATH, ROLE, INLINE_MATH, CODE, LINK_TARGET, LATEX_COMMAND):
         text = pattern.sub(" ", text)
     return text
@@ -93,8 +98,9 @@ def structure_problems(english: str, chinese: str) -> list[str]:
 def is_display_math(message: str) -> bool:
     """A message that is a whole display-math block (extracted without its $$): LaTeX
     commands, no inline math (dollars, or reST's :math:`...` in docstrings) and no prose."""
-    return "$" not in message and "`" not in message and bool(LATEX_COMMAND.search(message)) and not re.search(r"[a-z]{3,} [a-z]{3,}",
-                                                                                        prose(message))
+    if "$" in message or "`" in message or not LATEX_COMMAND.search(message):
+        return False
+    return not re.search(r"[a-z]{3,} [a-z]{3,}", prose(message))
 
 
 def term_problems(english: str, chinese: str) -> list[str]:
@@ -213,3 +219,9 @@ def test_a_role_keeps_its_target_and_may_translate_its_text():
     english = "see {doc}`the theory chapter <05_theory>`"
     assert missing_placeholders(english, "见{doc}`理论一章 <05_theory>`") == []
     assert missing_placeholders(english, "见{doc}`理论一章 <06_nesterov>`") == ["{doc}`05_theory`"]
+
+
+def test_a_rest_role_may_be_written_as_a_myst_role():
+    english = "grad :math:`\\nabla J` of :class:`~m.State`"
+    assert missing_placeholders(english, "{class}`~m.State` 的梯度 {math}`\\nabla J`") == []
+    assert missing_placeholders("grad :math:`\\nabla J`", "梯度 {math}`\\nabla  J`") == ["{math}`\\nabla J`"]

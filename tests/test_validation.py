@@ -172,6 +172,8 @@ BAD_INPUT = [
     (lambda: m.grid_search.grid_search(HB, P, 5.0, 10, 1e-6, lr=[0.1]), TypeError,
      r"make must be an optimizer class or a function"),
     (lambda: list(m.progress.progress([1], "x", total=-1)), ValueError, r"total must be an integer >= 0"),
+    # exercises
+    (lambda: m.exercises.check("4.1", [1.853]), ValueError, r"answer for exercise 4.1 must be 2 numbers \(v4, the"),
 ]
 
 

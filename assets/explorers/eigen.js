@@ -82,8 +82,9 @@
 
     function draw() {
       const { gradient_descent: gd, heavy_ball: hb } = result;
-      summary.textContent = `Gradient descent: ${gd.status}, worst factor ${ui.fmt(Math.max(...gd.spectral_radius))}. `
-        + `Heavy ball: ${hb.status}, worst factor ${ui.fmt(Math.max(...hb.spectral_radius))}.`;
+      summary.textContent = ui.t("Gradient descent: {gd}, worst factor {gdRate}. Heavy ball: {hb}, worst factor {hbRate}.", {
+        gd: ui.t(gd.status), gdRate: ui.fmt(Math.max(...gd.spectral_radius)),
+        hb: ui.t(hb.status), hbRate: ui.fmt(Math.max(...hb.spectral_radius)) });
       for (const [name, chart] of Object.entries(charts)) {
         const params = result[name].params;
         chart.x.domain([0, SHOWN]); chart.y.domain([1e-12, 10]); chart.axes();

@@ -88,8 +88,9 @@
 
     function draw() {
       const s = result.settings;
-      summary.textContent = `ηλ = ${ui.fmt(s.eta_lambda)}, γ = ${ui.fmt(s.momentum)}: spectral radius `
-        + `${ui.fmt(result.spectral_radius)}, ${result.regime}; ${result.status}.`;
+      summary.textContent = ui.t("ηλ = {h}, γ = {gamma}: spectral radius {rate}, {regime}; {status}.", {
+        h: ui.fmt(s.eta_lambda), gamma: ui.fmt(s.momentum), rate: ui.fmt(result.spectral_radius),
+        regime: ui.t(result.regime), status: ui.t(result.status) });
       point.attr("cx", plane.x(s.eta_lambda)).attr("cy", plane.y(s.momentum));
       roots.line("sqrt-gamma", circle(Math.sqrt(s.momentum)), "mx-sqrt");
       rootMarks.selectAll("circle").data(result.roots).join("circle").attr("class", "mx-root").attr("r", 5)

@@ -65,8 +65,9 @@
 
     function draw() {
       const { heavy_ball: hb, gradient_descent: gd, table: rows } = result;
-      summary.textContent = `Heavy ball: ${hb.status}; factor per step (spectral radius) ${ui.fmt(hb.spectral_radius)}, `
-        + `${hb.regime}. Gradient descent: ${gd.status}; factor ${ui.fmt(gd.spectral_radius)}.`;
+      summary.textContent = ui.t("Heavy ball: {hb}; factor per step (spectral radius) {hbRate}, {regime}. "
+        + "Gradient descent: {gd}; factor {gdRate}.", { hb: ui.t(hb.status), hbRate: ui.fmt(hb.spectral_radius),
+        regime: ui.t(hb.regime), gd: ui.t(gd.status), gdRate: ui.fmt(gd.spectral_radius) });
       const x0 = Math.abs(controls.x0.value) || 1;
       const shortRun = 60;
       top.x.domain([0, shortRun]);

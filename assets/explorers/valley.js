@@ -78,7 +78,8 @@
     }
 
     function draw(problem) {
-      summary.textContent = `${result.settings.method}: ${result.status}; worst factor per step ${ui.fmt(result.rate)}.`;
+      summary.textContent = ui.t("{method}: {status}; worst factor per step {rate}.", { method: ui.t(result.settings.method),
+        status: ui.t(result.status), rate: ui.fmt(result.rate) });
       // contour lines of J = ½ xᵀAx: ellipses with semi-axes sqrt(2c/λ) along the eigenvectors
       const levels = [0.02, 0.1, 0.3, 0.7, 1.5, 3, 6, 12.5];
       if (contours.attr("data-kappa") !== String(result.settings.kappa)) drawContours(levels);
