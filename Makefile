@@ -119,7 +119,7 @@ book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
-test: lint unit notebooks build-check translations-check browser pdf
+test: lint unit notebooks build-check translations-check browser pdf handouts-check
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(TEST_SETUP)
@@ -205,15 +205,16 @@ slides-serve: $(SLIDES)
 
 # Handouts (tools/handouts.py): per chapter and for the book, an exercise sheet without
 # answers and a solution sheet, HTML and PDF, in _build/handouts (index.html lists them).
-# The book is built twice from the committed outputs (into _build/handouts-site), with
-# sphinx-exercise's hide_solutions on and off; each chapter's Exercises section is cut out
-# of the built pages and printed by Chromium (Playwright: the test set-up).
+# The book is built from the committed outputs with sphinx-exercise's hide_solutions on
+# (into _build/handouts-site); the solutions come from the site itself (_build/html). Each
+# chapter's Exercises section is cut out of the built pages and printed by Chromium
+# (Playwright: the test set-up).
 handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM)
 	$(PY) tools/handouts.py
 
 # The sheets read back (tests/handouts): no answer on an exercise sheet, numbers as in the
 # book, math typeset, PDF pages, page numbers, bookmarks.
-handouts-check: handouts
+handouts-check: build-check handouts
 	$(VENV)/bin/pytest tests/handouts -n 2
 
 # Student notebooks: each chapter without its solution cells (nbconvert's

@@ -1,0 +1,476 @@
+"""Handouts: exercise sheets without answers and solution sheets, per chapter and for the book.
+
+``make handouts`` runs this script. The sheets come from the chapters themselves (one
+source), through sphinx-exercise's own build option, not through a collector of ours:
+
+1. The book is built from its committed outputs (no notebook is executed) into
+   ``_build/handouts-site/`` with sphinx-exercise's ``hide_solutions: true`` (every
+   ``{solution}`` directive is dropped from the build); the solutions come from the book's
+   own site, ``_build/html`` (built afresh beside the first if it is missing). So the numbers (Exercise 4.2), titles, cross-references and typeset math are the
+   book's own.
+2. Each chapter's "Exercises" section is cut out of its built page into a standalone
+   sheet, ``_build/handouts/exercises-04.html`` (from the hide_solutions build) and
+   ``solutions-04.html`` (from the site, each solution shown in full under its
+   exercise), and all chapters' sections into ``exercises-book.html`` and
+   ``solutions-book.html`` (each chapter on a new page). The sheets keep the site's CSS
+   and KaTeX fonts (copied beside them, so they read offline), drop its scripts, and
+   unlink references to pages that are not on the sheet.
+3. Debian's Chromium prints every sheet to PDF (A4, page numbers in the footer, PDF
+   bookmarks from the headings), served on 127.0.0.1 with every other request blocked.
+4. ``_build/handouts/index.html`` lists the sheets.
+
+Usage: python tools/handouts.py [--reuse-build] [--no-pdf] [--book DIR] [--config FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = ROOT / "_build" / "handouts-site"
+OUTPUT = ROOT / "_build" / "handouts"
+CONFIG = ROOT / "_build" / "config-committed-outputs.yml"
+BOOK_KEY = "book"
+# sphinx-exercise's build option, per kind of sheet.
+HIDE_SOLUTIONS = {"exercises": True, "solutions": False}
+EXTERNAL = re.compile(r"^(https?:|mailto:|data:)", re.IGNORECASE)
+SECTION_TAG = re.compile(r"<(/?)section[\s>]")
+H1 = re.compile(r"<h1[\s>].*?</h1>", re.DOTALL)
+EXERCISE_NUMBER = re.compile(r'<span class="caption-number">Exercise (\S+?) ?</span>')
+EXERCISES_ID = "exercises"  # the id Sphinx gives the "## Exercises" section
+CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+
+# The sheet's own layout (on top of the site's theme CSS): one column, no site chrome,
+# solutions shown, code wrapped at spaces, each chapter of a book sheet on a new page.
+SHEET_CSS = """
+html { font-size: 15px; }
+body { margin: 0; background: #fff; }
+main.handout { max-width: 48rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+.handout-header { border-bottom: 1px solid #ccc; margin-bottom: 1.25rem; }
+.handout-header .handout-book { margin: 0; color: #555; font-size: 0.9rem; }
+.handout-header h1 { margin: 0.25rem 0 0.5rem; font-size: 1.6rem; }
+.handout-header .handout-note { color: #555; font-size: 0.9rem; }
+.handout-chapter > h2 { font-size: 1.3rem; margin-top: 1.5rem; }
+.handout-contents li { margin: 0.1rem 0; }
+div.solution.admonition { margin-top: -0.25rem; }
+pre { white-space: pre-wrap !important; overflow-wrap: break-word; word-break: normal; }
+div.highlight { margin-bottom: 0.75rem; }
+@media print {
+  @page { size: A4; margin: 16mm 14mm 18mm; }
+  html { font-size: 12px; }
+  main.handout { max-width: none; width: auto; margin: 0; padding: 0; }
+  .handout-book-sheet .handout-chapter + .handout-chapter { break-before: page; }
+  .admonition-title, .handout-chapter > h2 { break-after: avoid; }
+  div.exercise.admonition { break-inside: avoid; }
+  figure, img, .katex-display { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;font-family:sans-serif">'
+          '{title} · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+
+
+@dataclass
+class Chapter:
+    """A chapter with exercises, as the built book shows it."""
+
+    key: str  # "04" (from the file name 04_worked_example), used in the sheet names
+    docname: str  # "chapters/04_worked_example"
+    number: str  # "4", the book's chapter number ("" for an unnumbered page)
+    title: str  # "A worked example"
+    sections: dict[str, str] = field(default_factory=dict)  # {kind: the built "Exercises" section's HTML}
+
+    @property
+    def heading(self) -> str:
+        return f"Chapter {self.number} · {self.title}" if self.number else self.title
+
+
+@dataclass
+class Sheet:
+    kind: str  # "exercises" or "solutions"
+    key: str  # "04" or "book"
+    title: str
+    html: Path
+    pdf: Path
+    exercises: list[str]  # the numbers shown, "4.1", "4.2", ...
+    pages: int | None = None
+
+
+# --- 1. the two builds -------------------------------------------------------------------
+def variant_config(config: Path, hide_solutions: bool, target: Path) -> Path:
+    """A copy of the book's configuration with sphinx-exercise's ``hide_solutions`` set, and
+    local extension folders made absolute (Jupyter Book resolves them from the file's folder)."""
+    settings = yaml.safe_load(config.read_text()) or {}
+    sphinx = settings.setdefault("sphinx", {})
+    extensions = sphinx.get("extra_extensions") or []
+    if "sphinx_exercise" not in extensions:
+        raise SystemExit(f"{config}: sphinx.extra_extensions has no sphinx_exercise; the handouts need it")
+    sphinx.setdefault("config", {})["hide_solutions"] = hide_solutions
+    for name, folder in (sphinx.get("local_extensions") or {}).items():
+        sphinx["local_extensions"][name] = str((config.resolve().parent / folder).resolve())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
+    return target
+
+
+def build_sites(book: Path, config: Path, sites: Path, kinds: list[str]) -> dict[str, Path]:
+    """Build the book once per kind of sheet in ``kinds`` (at once); {kind: built site folder}."""
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    runs = {}
+    for kind, hide in HIDE_SOLUTIONS.items():
+        if kind not in kinds:
+            continue
+        folder = sites / kind
+        shutil.rmtree(folder / "_build" / "html", ignore_errors=True)
+        variant = variant_config(config, hide, sites / f"config-{kind}.yml")
+        command = [jupyter_book, "build", str(book), "--config", str(variant), "--path-output", str(folder),
+                   "--builder", "html", "--all", "-W", "--keep-going"]
+        log = (sites / f"build-{kind}.log").open("w")
+        runs[kind] = (subprocess.Popen(command, cwd=book, stdout=log, stderr=subprocess.STDOUT), log, command)
+    failed = []
+    for kind, (process, log, command) in runs.items():
+        code = process.wait()
+        log.close()
+        if code:
+            failed.append(f"the {kind} build (hide_solutions: {HIDE_SOLUTIONS[kind]}) failed, exit code {code}: "
+                          f"{' '.join(command)}\n" + "".join(Path(log.name).read_text().splitlines(True)[-25:]))
+    if failed:
+        raise SystemExit("\n\n".join(failed) + f"\n(full logs: {sites}/build-*.log)")
+    return {kind: sites / kind / "_build" / "html" for kind in kinds}
+
+
+# --- 2. cutting the sheets out of the built pages ----------------------------------------
+def toc_docnames(book: Path) -> list[str]:
+    """Every page of the book in reading order, from _toc.yml."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text())
+    names = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts") or [{"chapters": toc.get("chapters")}]:
+        walk(part.get("chapters"))
+    return [str(Path(name).with_suffix("")) for name in names]
+
+
+def cut_section(text: str, section_id: str) -> str | None:
+    """The HTML of the ``<section id=section_id>`` element in a built page (found by
+    counting the nested sections Sphinx writes; parsing only this part of each page keeps
+    the cutting fast), or None."""
+    start = text.find(f'<section id="{section_id}">')
+    if start < 0:
+        return None
+    depth = 0
+    for match in SECTION_TAG.finditer(text, start):
+        depth += -1 if match[1] else 1
+        if depth == 0:
+            return text[start:match.end()]
+    return None
+
+
+def exercise_numbers(section: str) -> list[str]:
+    """The numbers of the exercises in a built section's HTML: ["4.1", "4.2", ...]."""
+    return EXERCISE_NUMBER.findall(section)
+
+
+def heading_text(heading: Tag) -> str:
+    """A heading's words, without its section number and link mark."""
+    parts = [text for node in heading.children if isinstance(node, str) and (text := node.strip())]
+    parts += [node.get_text(" ", strip=True) for node in heading.children
+              if isinstance(node, Tag) and "section-number" not in node.get("class", [])
+              and "headerlink" not in node.get("class", [])]
+    return " ".join(" ".join(parts).split())
+
+
+def chapters_with_exercises(book: Path, sites: dict[str, Path]) -> list[Chapter]:
+    """The pages of the book (in reading order) that have an "Exercises" section holding
+    sphinx-exercise's exercises in every build, with their number and title."""
+    chapters = []
+    for docname in toc_docnames(book):
+        found = {}
+        for kind, site in sites.items():
+            page_path = site / f"{docname}.html"
+            text = page_path.read_text(encoding="utf-8") if page_path.exists() else ""
+            section = cut_section(text, EXERCISES_ID)
+            if section is None or 'class="exercise' not in section:
+                break
+            found[kind] = (text, section)
+        if len(found) != len(sites):
+            continue
+        # The page's title: the <h1> with a link mark (the theme's header repeats it without).
+        title = next((h1 for h1 in H1.findall(found["solutions"][0]) if "headerlink" in h1), "<h1></h1>")
+        h1 = BeautifulSoup(title, "html.parser").h1
+        number_tag = h1.select_one(".section-number")
+        stem = Path(docname).name
+        chapters.append(Chapter(
+            key=match[1] if (match := re.match(r"^(\d+)_", stem)) else stem, docname=docname,
+            number=number_tag.get_text(strip=True).rstrip(".") if number_tag else "",
+            title=heading_text(h1) or stem, sections={kind: section for kind, (_, section) in found.items()}))
+    return chapters
+
+
+class AssetCopier:
+    """Copies what a sheet links to (stylesheets, the fonts and images they name, images)
+    from the built site to the handouts folder, at the same path below it."""
+
+    def __init__(self, site: Path, output: Path):
+        self.site, self.output, self.done = site.resolve(), output, set()
+
+    def local(self, url: str, base: Path) -> Path | None:
+        """The site file that ``url`` (relative to the folder ``base``) names, or None."""
+        if not url or EXTERNAL.match(url) or url.startswith("#"):
+            return None
+        path = (base / unquote(urlsplit(url).path)).resolve()
+        return path if path.is_file() and path.is_relative_to(self.site) else None
+
+    def copy(self, path: Path) -> str:
+        relative = path.relative_to(self.site).as_posix()
+        if relative not in self.done:
+            self.done.add(relative)
+            target = self.output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            if path.suffix == ".css":
+                for _, url in CSS_URL.findall(path.read_text(encoding="utf-8", errors="replace")):
+                    if found := self.local(url, path.parent):
+                        self.copy(found)
+        return relative
+
+
+def rebase(fragment: Tag, page_dir: Path, copier: AssetCopier) -> None:
+    """Point the images of a cut-out fragment at the copies beside the sheet."""
+    for element in fragment.select("[src]"):
+        if found := copier.local(element["src"], page_dir):
+            element["src"] = copier.copy(found)
+        element.attrs.pop("srcset", None)
+
+
+def tidy_links(sheet: BeautifulSoup) -> None:
+    """Keep links within the sheet and to the web; a reference to a page that is not on the
+    sheet becomes plain text (its words, "Exercise 6.5", stay)."""
+    ids = {element["id"] for element in sheet.select("[id]")}
+    for link in sheet.select("a[href]"):
+        href = link["href"]
+        if "headerlink" in link.get("class", []):
+            link.decompose()
+        elif EXTERNAL.match(href):
+            continue
+        elif (fragment := unquote(urlsplit(href).fragment)) and fragment in ids:
+            link["href"] = f"#{fragment}"
+        else:
+            link.unwrap()
+
+
+def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_sheet: bool, book_title: str,
+               copier: AssetCopier, stylesheets: list[str], note: str) -> str:
+    document = BeautifulSoup("<!DOCTYPE html>\n<html lang='en' data-theme='light' data-mode='light'>"
+                             "<head><meta charset='utf-8'/></head><body></body></html>", "html.parser")
+    head, body = document.head, document.body
+    head.append(document.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"}))
+    title_tag = document.new_tag("title")
+    title_tag.string = f"{title} — {book_title}"
+    head.append(title_tag)
+    for href in stylesheets:
+        head.append(document.new_tag("link", attrs={"rel": "stylesheet", "href": href}))
+    style = document.new_tag("style")
+    style.string = SHEET_CSS
+    head.append(style)
+    body["class"] = ["handout", f"handout-{kind}"] + (["handout-book-sheet"] if book_sheet else [])
+    main = document.new_tag("main", attrs={"class": "handout"})
+    body.append(main)
+    header = BeautifulSoup(f"<header class='handout-header'><p class='handout-book'>{html.escape(book_title)}</p>"
+                           f"<h1>{html.escape(title)}</h1><p class='handout-note'>{note}</p></header>",
+                           "html.parser")
+    main.append(header)
+    if book_sheet:
+        contents = document.new_tag("ul", attrs={"class": "handout-contents"})
+        for chapter, section in parts:
+            numbers = exercise_numbers(section)
+            item = BeautifulSoup(f"<li><a href='#chapter-{chapter.key}'>{html.escape(chapter.heading)}</a>: "
+                                 f"exercises {numbers[0]}–{numbers[-1]}</li>" if len(numbers) > 1 else
+                                 f"<li><a href='#chapter-{chapter.key}'>{html.escape(chapter.heading)}</a>: "
+                                 f"exercise {numbers[0]}</li>", "html.parser")
+            contents.append(item)
+        main.append(contents)
+    for chapter, section in parts:
+        fragment = BeautifulSoup(section, "html.parser").section
+        rebase(fragment, (copier.site / chapter.docname).parent, copier)
+        fragment.find("h2").decompose()  # "4.5 Exercises": the sheet's own heading says it
+        for script in fragment.select("script"):
+            script.decompose()
+        for solution in fragment.select("div.solution"):
+            solution["class"] = [c for c in solution.get("class", []) if c not in ("dropdown", "toggle")]
+        wrapper = document.new_tag("section", attrs={"class": "handout-chapter", "id": f"chapter-{chapter.key}"})
+        if book_sheet:
+            heading = document.new_tag("h2")
+            heading.string = chapter.heading
+            wrapper.append(heading)
+        wrapper.extend(list(fragment.contents))
+        main.append(wrapper)
+    tidy_links(document)
+    return str(document)
+
+
+def site_stylesheets(site: Path, docname: str, copier: AssetCopier) -> list[str]:
+    """The stylesheets of the built page (theme, sphinx-exercise, KaTeX), copied beside the sheets."""
+    page = BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = []
+    for link in page.select("head link[rel~=stylesheet]"):
+        if found := copier.local(link.get("href", ""), (site / docname).parent):
+            hrefs.append(copier.copy(found))
+    return hrefs
+
+
+def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, book_title: str) -> list[Sheet]:
+    sheets = []
+    for kind, site in sites.items():
+        copier = AssetCopier(site, output)
+        stylesheets = site_stylesheets(site, chapters[0].docname, copier)
+        groups = [(chapter.key, f"{kind.capitalize()}: {chapter.heading}", [chapter]) for chapter in chapters]
+        groups.append((BOOK_KEY, f"{kind.capitalize()}: every chapter", chapters))
+        for key, title, members in groups:
+            note = ("Numbered as in the book." if kind == "exercises" else
+                    "Numbered as in the book; each worked solution follows its exercise.")
+            parts = [(chapter, chapter.sections[kind]) for chapter in members]
+            text = sheet_html(kind, title, parts, key == BOOK_KEY, book_title, copier, stylesheets, note)
+            path = output / f"{kind}-{key}.html"
+            path.write_text(text, encoding="utf-8")
+            numbers = [number for _, section in parts for number in exercise_numbers(section)]
+            sheets.append(Sheet(kind, key, title, path, path.with_suffix(".pdf"), numbers))
+    return sheets
+
+
+# --- 3. PDF ------------------------------------------------------------------------------
+def print_pdfs(sheets: list[Sheet], output: Path, book_title: str) -> None:
+    """Print every sheet with Debian's Chromium, offline (every request outside the local
+    server is blocked and reported)."""
+    from offline_browser import launch, serve, wait_for_math
+    from playwright.sync_api import sync_playwright
+
+    blocked = []
+    with serve(output) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                   else (blocked.append(route.request.url), route.abort()))
+        for sheet in sheets:
+            page.goto(base + sheet.html.name, wait_until="load")
+            wait_for_math(page)
+            page.pdf(path=str(sheet.pdf), format="A4", print_background=True, outline=True, tagged=True,
+                     display_header_footer=True, header_template="<span></span>",
+                     footer_template=FOOTER.format(title=html.escape(f"{book_title} · {sheet.title}")),
+                     margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+        browser.close()
+    if blocked:
+        raise SystemExit(f"the sheets asked for files outside the handouts folder: {sorted(set(blocked))}")
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # page counts are for the index only
+        return
+    for sheet in sheets:
+        sheet.pages = len(PdfReader(sheet.pdf).pages)
+
+
+# --- 4. index ----------------------------------------------------------------------------
+def write_index(sheets: list[Sheet], chapters: list[Chapter], output: Path, book_title: str, pdf: bool) -> Path:
+    by = {(sheet.kind, sheet.key): sheet for sheet in sheets}
+
+    def cell(kind: str, key: str) -> str:
+        sheet = by[(kind, key)]
+        links = f"<a href='{sheet.html.name}'>HTML</a>"
+        if pdf:
+            pages = f" ({sheet.pages} p.)" if sheet.pages else ""
+            links += f" · <a href='{sheet.pdf.name}'>PDF</a>{pages}"
+        return f"<td>{links}</td>"
+
+    rows = []
+    for key, heading, count in [*((c.key, c.heading, len(by[("exercises", c.key)].exercises)) for c in chapters),
+                                (BOOK_KEY, "The whole book", len(by[("exercises", BOOK_KEY)].exercises))]:
+        rows.append(f"<tr><td>{html.escape(heading)}</td><td>{count}</td>{cell('exercises', key)}"
+                    f"{cell('solutions', key)}</tr>")
+    path = output / "index.html"
+    path.write_text(f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>Handouts — {html.escape(book_title)}</title>
+<style>body {{ font-family: sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.8rem; text-align: left; }}</style>
+</head><body>
+<h1>Handouts — {html.escape(book_title)}</h1>
+<p>Exercise sheets without answers, and solution sheets with each worked solution under its exercise,
+numbered as in the book. Made from the chapters by <code>make handouts</code>; student copies of the
+chapter notebooks without the solutions: <code>make student</code> (<code>_build/student/</code>).</p>
+<table><thead><tr><th>Chapter</th><th>Exercises</th><th>Exercise sheet</th><th>Solutions</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+""", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--book", type=Path, default=ROOT, help="the book's folder (with _toc.yml)")
+    parser.add_argument("--config", type=Path, default=CONFIG,
+                        help="the configuration to build with (default: the committed-outputs one, no execution)")
+    parser.add_argument("--sites", type=Path, default=SITES, help="where the two builds go")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where the sheets go")
+    parser.add_argument("--reuse-build", action="store_true", help="cut the sheets from the last builds in --sites")
+    parser.add_argument("--solutions-site", type=Path, default=ROOT / "_build" / "html",
+                        help="a built site with the solutions shown (default: the book's own, from `make book`"
+                             " or `make build-check`; built afresh if missing)")
+    parser.add_argument("--no-pdf", action="store_true", help="write the HTML sheets only")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    book = args.book.resolve()
+    if args.reuse_build:
+        sites = {kind: args.sites / kind / "_build" / "html" for kind in HIDE_SOLUTIONS}
+        missing = [str(site) for site in sites.values() if not site.is_dir()]
+        if missing:
+            parser.error(f"--reuse-build: no build in {', '.join(missing)}; run without --reuse-build first")
+    else:
+        # The book's own site already shows the solutions: only the exercises build is new.
+        reuse = (args.solutions_site / "index.html").is_file()
+        sites = build_sites(book, args.config.resolve(), args.sites.resolve(),
+                            ["exercises"] if reuse else list(HIDE_SOLUTIONS))
+        if reuse:
+            sites["solutions"] = args.solutions_site
+    built = time.perf_counter()
+    book_title = (yaml.safe_load((book / "_config.yml").read_text()) or {}).get("title", "")
+    chapters = chapters_with_exercises(book, sites)
+    if not chapters:
+        raise SystemExit("no chapter has an Exercises section with sphinx-exercise exercises")
+    shutil.rmtree(args.output, ignore_errors=True)
+    args.output.mkdir(parents=True)
+    sheets = write_sheets(chapters, sites, args.output, book_title)
+    if not args.no_pdf:
+        print_pdfs(sheets, args.output, book_title)
+    index = write_index(sheets, chapters, args.output, book_title, pdf=not args.no_pdf)
+    done = time.perf_counter()
+    count = len(sheets) * (1 if args.no_pdf else 2)
+    where = index.relative_to(ROOT) if index.is_relative_to(ROOT) else index
+    print(f"{count} handouts for {len(chapters)} chapters ({len(sheets[-1].exercises)} exercises) in {where.parent}: "
+          f"builds {built - started:.0f} s, sheets{'' if args.no_pdf else ' and PDFs'} {done - built:.0f} s; "
+          f"open {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
