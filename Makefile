@@ -119,7 +119,7 @@ book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
-test: lint unit notebooks build-check translations-check browser pdf handouts-check
+test: lint unit notebooks build-check translations-check browser pdf handouts-check lab-test
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(TEST_SETUP)
