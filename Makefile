@@ -186,9 +186,15 @@ browser: build-check singlehtml slides $(CHROMIUM) $(CJK_FONTS)
 # The print edition, _build/momentum.pdf: the single page reshaped into a book (title page,
 # contents with page numbers, bookmarks, page labels, solutions at the end) and printed by
 # Chromium (tools/print_pdf.py, assets/theme/print.css), then read back by tests/pdf.
-pdf: singlehtml $(CHROMIUM)
+# The Chinese print edition, _build/momentum-zh.pdf, from the Chinese single page (CJK fonts
+# from Debian's fonts-noto-cjk, embedded), read back by the same checks.
+pdf: singlehtml $(CHROMIUM) $(CJK_FONTS)
 	$(PY) tools/print_pdf.py
-	$(VENV)/bin/pytest tests/pdf
+	$(VENV)/bin/pytest tests/pdf -n 2
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml --language zh_CN
+	$(PY) tools/print_pdf.py --site _build/singlehtml-zh_CN --output _build/momentum-zh.pdf
+	MOMENTUM_PDF=_build/momentum-zh.pdf MOMENTUM_SINGLEHTML=_build/singlehtml-zh_CN \
+	  $(VENV)/bin/pytest tests/pdf -n 2 -k "not _fails"
 
 # Lecture decks: one reveal.js deck per chapter in _build/slides (tools/build_slides.py),
 # from the chapters' cell metadata (slideshow.slide_type) and committed outputs; reveal.js
@@ -208,14 +214,17 @@ slides-serve: $(SLIDES)
 # The book is built from the committed outputs with sphinx-exercise's hide_solutions on
 # (into _build/handouts-site); the solutions come from the site itself (_build/html). Each
 # chapter's Exercises section is cut out of the built pages and printed by Chromium
-# (Playwright: the test set-up).
+# (Playwright: the test set-up). Then the Chinese edition's sheets, in _build/handouts/zh
+# (one more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh).
 handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM)
 	$(PY) tools/handouts.py
+	$(PY) tools/handouts.py --language zh_CN
 
 # The sheets read back (tests/handouts): no answer on an exercise sheet, numbers as in the
-# book, math typeset, PDF pages, page numbers, bookmarks.
+# book, math typeset, PDF pages, page numbers, bookmarks; for each edition, in its words.
 handouts-check: build-check handouts
 	$(VENV)/bin/pytest tests/handouts -n 2
+	MOMENTUM_HANDOUTS_LANGUAGE=zh_CN $(VENV)/bin/pytest tests/handouts -n 2
 
 # Student notebooks: each chapter without its solution cells (nbconvert's
 # TagRemovePreprocessor, cell tag "solution"), in _build/student.
