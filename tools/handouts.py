@@ -6,8 +6,8 @@ source), through sphinx-exercise's own build option, not through a collector of 
 1. The book is built from its committed outputs (no notebook is executed) into
    ``_build/handouts-site/`` with sphinx-exercise's ``hide_solutions: true`` (every
    ``{solution}`` directive is dropped from the build); the solutions come from the book's
-   own site, ``_build/html`` (built afresh beside the first if it is missing). So the numbers (Exercise 4.2), titles, cross-references and typeset math are the
-   book's own.
+   own site, ``_build/html`` (built afresh beside the first if it is missing). So the
+   numbers (Exercise 4.2), titles, cross-references and typeset math are the book's own.
 2. Each chapter's "Exercises" section is cut out of its built page into a standalone
    sheet, ``_build/handouts/exercises-04.html`` (from the hide_solutions build) and
    ``solutions-04.html`` (from the site, each solution shown in full under its
@@ -19,7 +19,15 @@ source), through sphinx-exercise's own build option, not through a collector of 
    bookmarks from the headings), served on 127.0.0.1 with every other request blocked.
 4. ``_build/handouts/index.html`` lists the sheets.
 
-Usage: python tools/handouts.py [--reuse-build] [--no-pdf] [--book DIR] [--config FILE]
+``--language zh_CN`` makes the Chinese edition's sheets: the exercises build takes the
+edition's settings from tools/build_book.py (title, ``language``, toggle-button hints; the
+translations in locales/), the solutions come from ``_build/html/zh``, and the sheets, in
+``_build/handouts/zh/``, say their own words in Chinese ("练习：第 4 章 · …", "第 1 页，共 2 页")
+with the Noto CJK fonts; the PDFs' ToUnicode maps are corrected so that their text reads
+as the characters drawn (Chromium names some as the CJK radicals that share their glyph,
+⻚ for 页, ⼀ for 一).
+
+Usage: python tools/handouts.py [--language en|zh_CN] [--reuse-build] [--no-pdf] [--book DIR] [--config FILE]
 """
 
 from __future__ import annotations
@@ -38,6 +46,10 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from bs4 import BeautifulSoup, Tag
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_book import EDITION_SETTINGS, EDITION_SPHINX  # the editions' settings, in one place
+from cjk_pdf_text import fix_cjk_text, radical_characters
+
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "_build" / "handouts-site"
 OUTPUT = ROOT / "_build" / "handouts"
@@ -48,7 +60,8 @@ HIDE_SOLUTIONS = {"exercises": True, "solutions": False}
 EXTERNAL = re.compile(r"^(https?:|mailto:|data:)", re.IGNORECASE)
 SECTION_TAG = re.compile(r"<(/?)section[\s>]")
 H1 = re.compile(r"<h1[\s>].*?</h1>", re.DOTALL)
-EXERCISE_NUMBER = re.compile(r'<span class="caption-number">Exercise (\S+?) ?</span>')
+# The caption sphinx-exercise writes, "Exercise 4.2" (in the zh_CN edition "练习 4.2").
+EXERCISE_NUMBER = re.compile(r'<span class="caption-number">(?:Exercise|练习) (\S+?) ?</span>')
 EXERCISES_ID = "exercises"  # the id Sphinx gives the "## Exercises" section
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 
@@ -78,8 +91,42 @@ div.highlight { margin-bottom: 0.75rem; }
   a { color: inherit; text-decoration: none; }
 }
 """
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;font-family:sans-serif">'
-          '{title} · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+# The CJK fonts (Debian's fonts-noto-cjk) after the theme's own, for the Chinese sheets.
+CJK_CSS = """
+:root { --pst-font-family-base: "DejaVu Sans", "Noto Sans CJK SC", sans-serif;
+        --pst-font-family-heading: "DejaVu Sans", "Noto Sans CJK SC", sans-serif; }
+body, .admonition-title, h1, h2, h3 { font-family: "DejaVu Sans", "Noto Sans CJK SC", sans-serif; }
+"""
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;font-family:{font}">'
+          '{title} · {page}</div>')
+FOOTER_FONT = {"en": "sans-serif", "zh_CN": "'DejaVu Sans','Noto Sans CJK SC',sans-serif"}
+PAGE_NUMBER, TOTAL_PAGES = '<span class="pageNumber"></span>', '<span class="totalPages"></span>'
+# The sheets' own words, per edition (the book's words come from its builds).
+WORDS = {
+    "en": {"lang": "en", "chapter": "Chapter {number} · {title}",
+           "kinds": {"exercises": "Exercises", "solutions": "Solutions"}, "sheet": "{kind}: {heading}",
+           "every_chapter": "every chapter", "whole_book": "The whole book",
+           "note_exercises": "Numbered as in the book.",
+           "note_solutions": "Numbered as in the book; each worked solution follows its exercise.",
+           "range": "exercises {first}–{last}", "single": "exercise {first}",
+           "page": f"page {PAGE_NUMBER} of {TOTAL_PAGES}", "handouts": "Handouts",
+           "index_intro": "Exercise sheets without answers, and solution sheets with each worked solution under "
+                          "its exercise, numbered as in the book. Made from the chapters by <code>make handouts"
+                          "</code>; student copies of the chapter notebooks without the solutions: <code>make "
+                          "student</code> (<code>_build/student/</code>).",
+           "columns": ("Chapter", "Exercises", "Exercise sheet", "Solutions"), "pages": "{pages} p."},
+    "zh_CN": {"lang": "zh-CN", "chapter": "第 {number} 章 · {title}",
+              "kinds": {"exercises": "练习", "solutions": "解答"}, "sheet": "{kind}：{heading}",
+              "every_chapter": "全书各章", "whole_book": "全书",
+              "note_exercises": "编号与书中一致。",
+              "note_solutions": "编号与书中一致；每道练习的详细解答紧接其后。",
+              "range": "练习 {first}–{last}", "single": "练习 {first}",
+              "page": f"第 {PAGE_NUMBER} 页，共 {TOTAL_PAGES} 页", "handouts": "讲义",
+              "index_intro": "不含答案的练习题单，以及每道练习下附详细解答的解答题单，编号与书中一致。"
+                             "由 <code>make handouts</code> 从各章生成；不含解答的各章学生版笔记本："
+                             "<code>make student</code>（<code>_build/student/</code>）。",
+              "columns": ("章", "练习数", "练习题单", "解答"), "pages": "{pages} 页"},
+}
 
 
 @dataclass
@@ -91,10 +138,12 @@ class Chapter:
     number: str  # "4", the book's chapter number ("" for an unnumbered page)
     title: str  # "A worked example"
     sections: dict[str, str] = field(default_factory=dict)  # {kind: the built "Exercises" section's HTML}
+    language: str = "en"
 
     @property
     def heading(self) -> str:
-        return f"Chapter {self.number} · {self.title}" if self.number else self.title
+        return WORDS[self.language]["chapter"].format(number=self.number, title=self.title) if self.number \
+            else self.title
 
 
 @dataclass
@@ -109,15 +158,21 @@ class Sheet:
 
 
 # --- 1. the two builds -------------------------------------------------------------------
-def variant_config(config: Path, hide_solutions: bool, target: Path) -> Path:
+def variant_config(config: Path, hide_solutions: bool, target: Path, language: str = "en") -> Path:
     """A copy of the book's configuration with sphinx-exercise's ``hide_solutions`` set, and
-    local extension folders made absolute (Jupyter Book resolves them from the file's folder)."""
+    local extension folders made absolute (Jupyter Book resolves them from the file's folder);
+    for another edition than English, that edition's settings (tools/build_book.py)."""
     settings = yaml.safe_load(config.read_text()) or {}
+    if language != "en":
+        settings.update(EDITION_SETTINGS[language])
+        settings.setdefault("execute", {})["execute_notebooks"] = "off"
     sphinx = settings.setdefault("sphinx", {})
     extensions = sphinx.get("extra_extensions") or []
     if "sphinx_exercise" not in extensions:
         raise SystemExit(f"{config}: sphinx.extra_extensions has no sphinx_exercise; the handouts need it")
     sphinx.setdefault("config", {})["hide_solutions"] = hide_solutions
+    if language != "en":
+        sphinx["config"].update(language=language, **EDITION_SPHINX[language])
     for name, folder in (sphinx.get("local_extensions") or {}).items():
         sphinx["local_extensions"][name] = str((config.resolve().parent / folder).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +180,7 @@ def variant_config(config: Path, hide_solutions: bool, target: Path) -> Path:
     return target
 
 
-def build_sites(book: Path, config: Path, sites: Path, kinds: list[str]) -> dict[str, Path]:
+def build_sites(book: Path, config: Path, sites: Path, kinds: list[str], language: str = "en") -> dict[str, Path]:
     """Build the book once per kind of sheet in ``kinds`` (at once); {kind: built site folder}."""
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     runs = {}
@@ -134,7 +189,7 @@ def build_sites(book: Path, config: Path, sites: Path, kinds: list[str]) -> dict
             continue
         folder = sites / kind
         shutil.rmtree(folder / "_build" / "html", ignore_errors=True)
-        variant = variant_config(config, hide, sites / f"config-{kind}.yml")
+        variant = variant_config(config, hide, sites / f"config-{kind}.yml", language)
         command = [jupyter_book, "build", str(book), "--config", str(variant), "--path-output", str(folder),
                    "--builder", "html", "--all", "-W", "--keep-going"]
         log = (sites / f"build-{kind}.log").open("w")
@@ -197,7 +252,7 @@ def heading_text(heading: Tag) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def chapters_with_exercises(book: Path, sites: dict[str, Path]) -> list[Chapter]:
+def chapters_with_exercises(book: Path, sites: dict[str, Path], language: str = "en") -> list[Chapter]:
     """The pages of the book (in reading order) that have an "Exercises" section holding
     sphinx-exercise's exercises in every build, with their number and title."""
     chapters = []
@@ -220,7 +275,8 @@ def chapters_with_exercises(book: Path, sites: dict[str, Path]) -> list[Chapter]
         chapters.append(Chapter(
             key=match[1] if (match := re.match(r"^(\d+)_", stem)) else stem, docname=docname,
             number=number_tag.get_text(strip=True).rstrip(".") if number_tag else "",
-            title=heading_text(h1) or stem, sections={kind: section for kind, (_, section) in found.items()}))
+            title=heading_text(h1) or stem, sections={kind: section for kind, (_, section) in found.items()},
+            language=language))
     return chapters
 
 
@@ -277,8 +333,9 @@ def tidy_links(sheet: BeautifulSoup) -> None:
 
 
 def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_sheet: bool, book_title: str,
-               copier: AssetCopier, stylesheets: list[str], note: str) -> str:
-    document = BeautifulSoup("<!DOCTYPE html>\n<html lang='en' data-theme='light' data-mode='light'>"
+               copier: AssetCopier, stylesheets: list[str], note: str, language: str = "en") -> str:
+    words = WORDS[language]
+    document = BeautifulSoup(f"<!DOCTYPE html>\n<html lang='{words['lang']}' data-theme='light' data-mode='light'>"
                              "<head><meta charset='utf-8'/></head><body></body></html>", "html.parser")
     head, body = document.head, document.body
     head.append(document.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"}))
@@ -288,7 +345,7 @@ def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_she
     for href in stylesheets:
         head.append(document.new_tag("link", attrs={"rel": "stylesheet", "href": href}))
     style = document.new_tag("style")
-    style.string = SHEET_CSS
+    style.string = SHEET_CSS + (CJK_CSS if language != "en" else "")
     head.append(style)
     body["class"] = ["handout", f"handout-{kind}"] + (["handout-book-sheet"] if book_sheet else [])
     main = document.new_tag("main", attrs={"class": "handout"})
@@ -301,10 +358,10 @@ def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_she
         contents = document.new_tag("ul", attrs={"class": "handout-contents"})
         for chapter, section in parts:
             numbers = exercise_numbers(section)
-            item = BeautifulSoup(f"<li><a href='#chapter-{chapter.key}'>{html.escape(chapter.heading)}</a>: "
-                                 f"exercises {numbers[0]}–{numbers[-1]}</li>" if len(numbers) > 1 else
-                                 f"<li><a href='#chapter-{chapter.key}'>{html.escape(chapter.heading)}</a>: "
-                                 f"exercise {numbers[0]}</li>", "html.parser")
+            span = words["range" if len(numbers) > 1 else "single"].format(first=numbers[0], last=numbers[-1])
+            colon = ": " if language == "en" else "："
+            item = BeautifulSoup(f"<li><a href='#chapter-{chapter.key}'>{html.escape(chapter.heading)}</a>{colon}"
+                                 f"{span}</li>", "html.parser")
             contents.append(item)
         main.append(contents)
     for chapter, section in parts:
@@ -336,18 +393,21 @@ def site_stylesheets(site: Path, docname: str, copier: AssetCopier) -> list[str]
     return hrefs
 
 
-def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, book_title: str) -> list[Sheet]:
+def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, book_title: str,
+                 language: str = "en") -> list[Sheet]:
+    words = WORDS[language]
     sheets = []
     for kind, site in sites.items():
         copier = AssetCopier(site, output)
         stylesheets = site_stylesheets(site, chapters[0].docname, copier)
-        groups = [(chapter.key, f"{kind.capitalize()}: {chapter.heading}", [chapter]) for chapter in chapters]
-        groups.append((BOOK_KEY, f"{kind.capitalize()}: every chapter", chapters))
+        name = words["kinds"][kind]
+        groups = [(chapter.key, words["sheet"].format(kind=name, heading=chapter.heading), [chapter])
+                  for chapter in chapters]
+        groups.append((BOOK_KEY, words["sheet"].format(kind=name, heading=words["every_chapter"]), chapters))
         for key, title, members in groups:
-            note = ("Numbered as in the book." if kind == "exercises" else
-                    "Numbered as in the book; each worked solution follows its exercise.")
+            note = words[f"note_{kind}"]
             parts = [(chapter, chapter.sections[kind]) for chapter in members]
-            text = sheet_html(kind, title, parts, key == BOOK_KEY, book_title, copier, stylesheets, note)
+            text = sheet_html(kind, title, parts, key == BOOK_KEY, book_title, copier, stylesheets, note, language)
             path = output / f"{kind}-{key}.html"
             path.write_text(text, encoding="utf-8")
             numbers = [number for _, section in parts for number in exercise_numbers(section)]
@@ -356,7 +416,7 @@ def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, 
 
 
 # --- 3. PDF ------------------------------------------------------------------------------
-def print_pdfs(sheets: list[Sheet], output: Path, book_title: str) -> None:
+def print_pdfs(sheets: list[Sheet], output: Path, book_title: str, language: str = "en") -> None:
     """Print every sheet with Debian's Chromium, offline (every request outside the local
     server is blocked and reported)."""
     from offline_browser import launch, serve, wait_for_math
@@ -373,7 +433,8 @@ def print_pdfs(sheets: list[Sheet], output: Path, book_title: str) -> None:
             wait_for_math(page)
             page.pdf(path=str(sheet.pdf), format="A4", print_background=True, outline=True, tagged=True,
                      display_header_footer=True, header_template="<span></span>",
-                     footer_template=FOOTER.format(title=html.escape(f"{book_title} · {sheet.title}")),
+                     footer_template=FOOTER.format(title=html.escape(f"{book_title} · {sheet.title}"),
+                                                   page=WORDS[language]["page"], font=FOOTER_FONT[language]),
                      margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
         browser.close()
     if blocked:
@@ -382,40 +443,45 @@ def print_pdfs(sheets: list[Sheet], output: Path, book_title: str) -> None:
         from pypdf import PdfReader
     except ImportError:  # page counts are for the index only
         return
+    mapping = radical_characters() if language != "en" else {}
     for sheet in sheets:
+        if mapping:
+            fix_cjk_text(sheet.pdf, mapping)
         sheet.pages = len(PdfReader(sheet.pdf).pages)
 
 
 # --- 4. index ----------------------------------------------------------------------------
-def write_index(sheets: list[Sheet], chapters: list[Chapter], output: Path, book_title: str, pdf: bool) -> Path:
+def write_index(sheets: list[Sheet], chapters: list[Chapter], output: Path, book_title: str, pdf: bool,
+                language: str = "en") -> Path:
+    words = WORDS[language]
     by = {(sheet.kind, sheet.key): sheet for sheet in sheets}
 
     def cell(kind: str, key: str) -> str:
         sheet = by[(kind, key)]
         links = f"<a href='{sheet.html.name}'>HTML</a>"
         if pdf:
-            pages = f" ({sheet.pages} p.)" if sheet.pages else ""
+            pages = f" ({words['pages'].format(pages=sheet.pages)})" if sheet.pages else ""
             links += f" · <a href='{sheet.pdf.name}'>PDF</a>{pages}"
         return f"<td>{links}</td>"
 
     rows = []
     for key, heading, count in [*((c.key, c.heading, len(by[("exercises", c.key)].exercises)) for c in chapters),
-                                (BOOK_KEY, "The whole book", len(by[("exercises", BOOK_KEY)].exercises))]:
+                                (BOOK_KEY, words["whole_book"], len(by[("exercises", BOOK_KEY)].exercises))]:
         rows.append(f"<tr><td>{html.escape(heading)}</td><td>{count}</td>{cell('exercises', key)}"
                     f"{cell('solutions', key)}</tr>")
     path = output / "index.html"
+    lang, font = words["lang"], FOOTER_FONT[language]
     path.write_text(f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
-<title>Handouts — {html.escape(book_title)}</title>
-<style>body {{ font-family: sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }}
+<html lang="{lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>{words['handouts']} — {html.escape(book_title)}</title>
+<style>body {{ font-family: {font}; max-width: 52rem; margin: 2rem auto;
+               padding: 0 1rem; }}
 table {{ border-collapse: collapse; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.8rem; text-align: left; }}</style>
 </head><body>
-<h1>Handouts — {html.escape(book_title)}</h1>
-<p>Exercise sheets without answers, and solution sheets with each worked solution under its exercise,
-numbered as in the book. Made from the chapters by <code>make handouts</code>; student copies of the
-chapter notebooks without the solutions: <code>make student</code> (<code>_build/student/</code>).</p>
-<table><thead><tr><th>Chapter</th><th>Exercises</th><th>Exercise sheet</th><th>Solutions</th></tr></thead>
+<h1>{words['handouts']} — {html.escape(book_title)}</h1>
+<p>{words['index_intro']}</p>
+<table><thead><tr>{''.join(f'<th>{column}</th>' for column in words['columns'])}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
@@ -429,18 +495,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--book", type=Path, default=ROOT, help="the book's folder (with _toc.yml)")
     parser.add_argument("--config", type=Path, default=CONFIG,
                         help="the configuration to build with (default: the committed-outputs one, no execution)")
-    parser.add_argument("--sites", type=Path, default=SITES, help="where the two builds go")
-    parser.add_argument("--output", type=Path, default=OUTPUT, help="where the sheets go")
+    parser.add_argument("--language", default="en", choices=list(WORDS),
+                        help="the edition: en (default) or zh_CN (the Chinese edition, sheets in _build/handouts/zh)")
+    parser.add_argument("--sites", type=Path, help="where the two builds go (default: _build/handouts-site, "
+                                                   "for zh_CN _build/handouts-site/zh)")
+    parser.add_argument("--output", type=Path, help="where the sheets go (default: _build/handouts, for zh_CN "
+                                                    "_build/handouts/zh)")
     parser.add_argument("--reuse-build", action="store_true", help="cut the sheets from the last builds in --sites")
-    parser.add_argument("--solutions-site", type=Path, default=ROOT / "_build" / "html",
-                        help="a built site with the solutions shown (default: the book's own, from `make book`"
-                             " or `make build-check`; built afresh if missing)")
+    parser.add_argument("--solutions-site", type=Path,
+                        help="a built site with the solutions shown (default: the book's own, _build/html or for "
+                             "zh_CN _build/html/zh, from `make book` or `make build-check`; built afresh if missing)")
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML sheets only")
     args = parser.parse_args(argv)
+    language = args.language
+    if language != "en" and language not in EDITION_SETTINGS:
+        parser.error(f"--language {language}: tools/build_book.py has no settings for it "
+                     f"(valid: en, {', '.join(EDITION_SETTINGS)})")
+    edition = "" if language == "en" else language.split("_")[0]  # "zh", as in _build/html/zh
+    args.sites = args.sites or SITES / edition
+    args.output = args.output or OUTPUT / edition
+    args.solutions_site = args.solutions_site or ROOT / "_build" / "html" / edition
     started = time.perf_counter()
     book = args.book.resolve()
     if args.reuse_build:
         sites = {kind: args.sites / kind / "_build" / "html" for kind in HIDE_SOLUTIONS}
+        if not sites["solutions"].is_dir() and (args.solutions_site / "index.html").is_file():
+            sites["solutions"] = args.solutions_site  # the last run took the solutions from the site
         missing = [str(site) for site in sites.values() if not site.is_dir()]
         if missing:
             parser.error(f"--reuse-build: no build in {', '.join(missing)}; run without --reuse-build first")
@@ -448,20 +528,26 @@ def main(argv: list[str] | None = None) -> int:
         # The book's own site already shows the solutions: only the exercises build is new.
         reuse = (args.solutions_site / "index.html").is_file()
         sites = build_sites(book, args.config.resolve(), args.sites.resolve(),
-                            ["exercises"] if reuse else list(HIDE_SOLUTIONS))
+                            ["exercises"] if reuse else list(HIDE_SOLUTIONS), language)
         if reuse:
             sites["solutions"] = args.solutions_site
     built = time.perf_counter()
     book_title = (yaml.safe_load((book / "_config.yml").read_text()) or {}).get("title", "")
-    chapters = chapters_with_exercises(book, sites)
+    book_title = EDITION_SETTINGS.get(language, {}).get("title", book_title)
+    chapters = chapters_with_exercises(book, sites, language)
     if not chapters:
         raise SystemExit("no chapter has an Exercises section with sphinx-exercise exercises")
-    shutil.rmtree(args.output, ignore_errors=True)
-    args.output.mkdir(parents=True)
-    sheets = write_sheets(chapters, sites, args.output, book_title)
+    # A fresh folder, but the other editions' sheets (_build/handouts/zh) stay.
+    editions = {name.split("_")[0] for name in EDITION_SETTINGS} if language == "en" else set()
+    if args.output.is_dir():
+        for path in args.output.iterdir():
+            if path.name not in editions:
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    args.output.mkdir(parents=True, exist_ok=True)
+    sheets = write_sheets(chapters, sites, args.output, book_title, language)
     if not args.no_pdf:
-        print_pdfs(sheets, args.output, book_title)
-    index = write_index(sheets, chapters, args.output, book_title, pdf=not args.no_pdf)
+        print_pdfs(sheets, args.output, book_title, language)
+    index = write_index(sheets, chapters, args.output, book_title, pdf=not args.no_pdf, language=language)
     done = time.perf_counter()
     count = len(sheets) * (1 if args.no_pdf else 2)
     where = index.relative_to(ROOT) if index.is_relative_to(ROOT) else index

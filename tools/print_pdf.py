@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 import yaml
+from cjk_pdf_text import fix_cjk_text, radical_characters
 from offline_browser import launch, serve, wait_for_math
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
@@ -417,6 +418,8 @@ def print_book(site: Path, output: Path, toc: Path, config: Path, lang: str, css
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "wb") as file:
         writer.write(file)
+    if lang != "en":  # Chinese characters that Chromium's text layer names as radicals
+        fix_cjk_text(output, radical_characters())
     print(f"wrote {output} ({len(writer.pages)} pages: {body_start} front, {output.stat().st_size / 1e6:.1f} MB; "
           f"{len(shape['entries'])} contents entries, {len(shape['solutions'])} solutions, "
           f"{shape['unwrapped']} local links unlinked) in {time.time() - started:.0f} s "

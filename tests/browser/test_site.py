@@ -70,7 +70,7 @@ def test_flowchart_renders(visit):
     box = figure.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 200
     assert "Flowchart" in figure.get_attribute("alt")
-    assert re.match(r"Fig\. \d+ The heavy-ball loop", page.locator("#fig-flowchart figcaption").inner_text())
+    assert re.match(r"Fig\. \d+\.\d+ The heavy-ball loop", page.locator("#fig-flowchart figcaption").inner_text())
 
 
 def test_worked_example_shows_its_step_table(visit):

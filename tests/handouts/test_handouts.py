@@ -2,8 +2,11 @@
 exercise sheet without answers and a solution sheet per chapter and for the book, in HTML
 and PDF, numbered as in the book, math typeset, nothing loaded from outside the folder.
 
-Run by `make handouts-check` after `make handouts`. ``MOMENTUM_HANDOUTS`` names another
-folder of sheets to check (a copy with a planted defect, to see a check fail).
+Run by `make handouts-check` after `make handouts`, once per edition:
+``MOMENTUM_HANDOUTS_LANGUAGE=zh_CN`` checks the Chinese sheets (_build/handouts/zh) with the
+Chinese words ("练习 4.1", "第 4 章 ·", "第 1 页，共 2 页"; the solutions' words from the
+catalogues in locales/zh_CN). ``MOMENTUM_HANDOUTS`` names another folder of sheets to check
+(a copy with a planted defect, to see a check fail).
 """
 
 from __future__ import annotations
@@ -17,12 +20,26 @@ from pathlib import Path
 import nbformat
 import pytest
 import student
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
-HANDOUTS = Path(os.environ.get("MOMENTUM_HANDOUTS", ROOT / "_build" / "handouts"))
+LANGUAGE = os.environ.get("MOMENTUM_HANDOUTS_LANGUAGE", "en")
+# What the sheets say in each edition: the exercise's caption, a chapter's heading, the
+# footer, a solution's title, the <html lang>.
+WORDS = {"en": {"exercise": "Exercise {}", "chapter": "Chapter {} ·", "page": "page {} of {}",
+                "solution_to": "Solution to", "lang": "en", "folder": "",
+                "sheet": {"exercises": "Exercises: ", "solutions": "Solutions: "}},
+         "zh_CN": {"exercise": "练习 {}", "chapter": "第 {} 章 ·", "page": "第 {} 页，共 {} 页",
+                   "solution_to": "解答 练习", "lang": "zh-CN", "folder": "zh",
+                   "sheet": {"exercises": "练习：", "solutions": "解答："}}}
+if LANGUAGE not in WORDS:
+    raise ValueError(f"MOMENTUM_HANDOUTS_LANGUAGE={LANGUAGE!r}: valid values are {', '.join(WORDS)}")
+SAY = WORDS[LANGUAGE]
+HANDOUTS = Path(os.environ.get("MOMENTUM_HANDOUTS", ROOT / "_build" / "handouts" / SAY["folder"]))
 KINDS = ("exercises", "solutions")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{6,}")  # six Chinese characters or more, no punctuation
 
 
 @cache
@@ -74,9 +91,21 @@ def texts(html: BeautifulSoup) -> tuple[str, str]:
     return flat(html.get_text(" ")), flat(html.get_text(""))
 
 
+def squash(text: str) -> str:
+    """For Chinese text read back from a PDF (pypdf puts spaces between some characters):
+    the text without any whitespace; English text as flat() gives it."""
+    return "".join(flat(text).split()) if LANGUAGE != "en" else flat(text)
+
+
+@cache
+def pdf_text(kind: str, key: str) -> list[str]:
+    """The PDF's text per page, as a reader copying it would get it."""
+    return [p.extract_text() or "" for p in PdfReader(HANDOUTS / f"{kind}-{key}.pdf").pages]
+
+
 @cache
 def pdf_pages(kind: str, key: str) -> list[str]:
-    return [flat(p.extract_text() or "") for p in PdfReader(HANDOUTS / f"{kind}-{key}.pdf").pages]
+    return [squash(text) for text in pdf_text(kind, key)]
 
 
 def expected_labels(key: str) -> list[str]:
@@ -90,12 +119,42 @@ def unsolved_text() -> str:
                          if "solution" not in cell.metadata.get("tags", [])))
 
 
+@cache
+def catalogue(chapter: str) -> dict[str, str]:
+    """{English paragraph: its translation} of a chapter, from locales/<language>."""
+    notebook = next(path for path in student.chapters() if path.name.startswith(chapter))
+    with open(ROOT / "locales" / LANGUAGE / "LC_MESSAGES" / "chapters" / f"{notebook.stem}.po", "rb") as file:
+        return {flat(message.id): message.string for message in read_po(file)
+                if isinstance(message.id, str) and message.id and message.string and not message.fuzzy}
+
+
+@cache
+def translated_phrases(chapter: str) -> list[str]:
+    """The translated solutions' own words: in each solution's paragraphs (as the catalogue
+    translates them), up to two runs of six Chinese characters or more (outside math and
+    code) that no other paragraph of any chapter's translation says."""
+    notebook = chapters()[chapter]
+    solutions = [flat(cell.source) for cell in notebook.cells if "solution" in cell.metadata.get("tags", [])]
+    elsewhere = " ".join(text for each in chapters() for english, text in catalogue(each).items()
+                         if each != chapter or not any(english in solution for solution in solutions))
+    found = []
+    for solution in solutions:
+        runs = [run for english, text in catalogue(chapter).items() if english in solution
+                for run in HAN_RUN.findall(student.MARKUP.sub("|", text)) if run not in elsewhere]
+        found += runs[:2]
+    return found
+
+
 def phrases(key: str, kinds=("prose", "code", "math")) -> list[str]:
     """Text that only the solutions of the sheet's chapters say (student.solution_phrases;
-    for the book sheet, only those that no other chapter says either)."""
+    for the book sheet, only those that no other chapter says either). In another edition,
+    the prose is the translation's (translated_phrases); code and math are the same."""
     found = [phrase for chapter in members(key) for each in student.solution_phrases(chapters()[chapter]).values()
-             for kind, phrase in each if kind in kinds]
-    return [phrase for phrase in found if key != "book" or flat(phrase) not in unsolved_text()]
+             for kind, phrase in each if kind in kinds and (LANGUAGE == "en" or kind != "prose")]
+    found = [phrase for phrase in found if key != "book" or flat(phrase) not in unsolved_text()]
+    if LANGUAGE != "en" and "prose" in kinds:
+        found += [phrase for chapter in members(key) for phrase in translated_phrases(chapter)]
+    return found
 
 
 def test_every_sheet_exists_and_is_listed():
@@ -120,11 +179,27 @@ def test_numbered_as_in_the_book(sheet):
     for exercise, label in zip(exercises, labels, strict=True):
         chapter, number = label.split("-")[1:]
         caption = exercise.select_one(".admonition-title .caption-number").get_text(strip=True)
-        assert caption == f"Exercise {chapter}.{number}", (label, caption)
+        assert caption == SAY["exercise"].format(f"{chapter}.{number}"), (label, caption)
     headings = [h.get_text(" ", strip=True) for h in page(kind, key).select("h1, .handout-chapter > h2")]
     for chapter in members(key):
-        assert any(heading.startswith(f"Chapter {int(chapter)} ·") or f": Chapter {int(chapter)} ·" in heading
+        name = SAY["chapter"].format(int(chapter))
+        assert any(heading.startswith(name) or f": {name}" in heading or f"：{name}" in heading
                    for heading in headings), (chapter, headings)
+
+
+@pytest.mark.parametrize("sheet", SHEETS, ids=sheet_id)
+def test_sheet_is_in_the_editions_language(sheet):
+    html = page(*sheet)
+    assert html.html.get("lang") == SAY["lang"]
+    index = BeautifulSoup((HANDOUTS / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert index.html.get("lang") == SAY["lang"]
+    assert html.h1.get_text().startswith(SAY["sheet"][sheet[0]]), html.h1.get_text()
+    if LANGUAGE != "en":  # the sheet's own words and fonts are Chinese too (no English left)
+        assert "Noto Sans CJK SC" in html.style.get_text()
+        own = " ".join(element.get_text(" ") for element in html.select(".handout-header, .handout-contents, "
+                                                                         ".handout-chapter > h2"))
+        english = re.findall(r"\b(?:Exercises?|Solutions?|Chapter|Numbered|every|page)\b", own)
+        assert not english, f"English words on the {LANGUAGE} sheet: {english}"
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -132,7 +207,7 @@ def test_exercise_sheet_has_no_solution(key):
     sheet = page("exercises", key)
     assert not sheet.select("div.solution, .solution"), "a solution block on the exercise sheet"
     spaced, joined = texts(sheet)
-    assert "Solution to" not in spaced
+    assert SAY["solution_to"] not in spaced
     looked_for = phrases(key)
     assert len(looked_for) >= 2 * len(members(key))
     for phrase in looked_for:
@@ -189,23 +264,27 @@ def test_pdf_pages_and_text(sheet):
     kind, key = sheet
     pages = pdf_pages(kind, key)
     exercises = len(expected_labels(key))
+    # The CJK fonts draw radicals and characters alike (⻚ U+2EDA and 页): the text must say
+    # the characters (tools/handouts.py fixes the PDF's ToUnicode maps).
+    radicals = sorted({c for text in pdf_text(kind, key) for c in text if 0x2E80 <= ord(c) <= 0x2FDF})
+    assert not radicals, f"radicals instead of characters in the PDF's text: {radicals}"
     if key == "book":  # each chapter on a page of its own
         assert len(members(key)) <= len(pages) <= 3 * exercises
     else:
         assert 1 <= len(pages) <= (exercises if kind == "exercises" else 3 * exercises)
     for number, text in enumerate(pages, 1):
-        assert f"page {number} of {len(pages)}" in text, f"page {number}: no page number in the footer"
+        assert squash(SAY["page"].format(number, len(pages))) in text, f"page {number}: no page number in the footer"
     text = " ".join(pages)
     for label in expected_labels(key):
         chapter, number = label.split("-")[1:]
-        assert f"Exercise {chapter}.{number}" in text, label
+        assert squash(SAY["exercise"].format(f"{chapter}.{number}")) in text, label
     prose = phrases(key, kinds=("prose",))
     assert prose
     for phrase in prose:
-        assert (flat(phrase) in text) == (kind == "solutions"), (kind, phrase)
+        assert (squash(phrase) in text) == (kind == "solutions"), (kind, phrase)
     if key == "book":  # every chapter starts a page (its heading on the page's first lines)
         for chapter in members(key):
-            assert any(f"Chapter {int(chapter)} ·" in page_text[:200] for page_text in pages), chapter
+            assert any(squash(SAY["chapter"].format(int(chapter))) in page_text[:200] for page_text in pages), chapter
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=sheet_id)
@@ -225,4 +304,4 @@ def test_pdf_links_and_bookmarks(sheet):
     assert titles and titles[0] == page(*sheet).h1.get_text(strip=True)
     if sheet[1] == "book":
         for chapter in members(sheet[1]):
-            assert any(title.startswith(f"Chapter {int(chapter)} ·") for title in titles), (chapter, titles)
+            assert any(title.startswith(SAY["chapter"].format(int(chapter))) for title in titles), (chapter, titles)

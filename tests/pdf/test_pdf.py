@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from pdf_checks import (
     Book,
     check_chapters_start_pages,
+    check_chinese_text_reads_as_characters,
     check_contents_numbers,
     check_figures,
     check_identifiers_whole,
@@ -136,6 +137,15 @@ def test_contents_page_numbers(book, site):
 def test_solutions_collected_at_the_end(book, site):
     assert len(site["solutions"]) == site["exercises"] > 0
     assert check_solutions_at_end(book, site["solutions"], site["labels"]["solutions"]) == []
+
+
+def test_chinese_text_reads_as_characters(book):
+    assert check_chinese_text_reads_as_characters(book) == []
+
+
+def test_chinese_text_check_fails():
+    planted = Book(texts=["动量法", "\u2ec5 = \u2f00"], labels=[], outline=[], uris=[])  # ⻅ and ⼀ for 见 and 一
+    assert check_chinese_text_reads_as_characters(planted) == ["page 2: radicals ['⻅', '⼀'] in the text layer"]
 
 
 # --- each check catches its defect ---------------------------------------------------
