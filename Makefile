@@ -216,7 +216,7 @@ slides-serve: $(SLIDES)
 # chapter's Exercises section is cut out of the built pages and printed by Chromium
 # (Playwright: the test set-up). Then the Chinese edition's sheets, in _build/handouts/zh
 # (one more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh).
-handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM)
+handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM) $(CJK_FONTS)
 	$(PY) tools/handouts.py
 	$(PY) tools/handouts.py --language zh_CN
 
