@@ -15,6 +15,9 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+# A figure caption starts with its number: "Fig. 4.1" (English), "图 4.1" (Chinese).
+NUMBERED_CAPTION = re.compile(r"\s*(Fig\.|图) \d+(\.\d+)?")
+
 ROOT = Path(__file__).resolve().parents[2]
 BOOK_STYLE = ROOT / "momentum" / "book.mplstyle"
 
@@ -167,8 +170,8 @@ def figure_problems(page, site: Path, width: int, size_only: bool = False) -> li
             problems.append(f"{name}: no alt text")
         elif looks_like_a_path(alt):
             problems.append(f"{name}: alt text is a file path ({alt[:40]})")
-        if not size_only and (not image["caption"] or "Fig." not in image["caption"]):
-            problems.append(f"{name}: no numbered caption (figcaption with 'Fig.')")
+        if not size_only and not NUMBERED_CAPTION.match(image["caption"] or ""):
+            problems.append(f"{name}: no numbered caption (figcaption with 'Fig. 4.1' or, in Chinese, '图 4.1')")
         if not size_only and not image["opens"]:
             problems.append(f"{name}: does not open full size on click")
         if image["natural"] and image["shown"]:

@@ -52,11 +52,11 @@ def test_figure_check_reports_path_alt_missing_caption_link_and_small_text(visit
     small = f"figure.png: figure text renders at {px:.1f} px < 11 px (shown 200 of 1000 px wide at a 1280-px viewport)"
     assert problems == [
         "figure.png: alt text is a file path (_images/abc.png)",
-        "figure.png: no numbered caption (figcaption with 'Fig.')",
+        "figure.png: no numbered caption (figcaption with 'Fig. 4.1' or, in Chinese, '图 4.1')",
         "figure.png: does not open full size on click",
         small,
         "figure.png: no alt text",
-        "figure.png: no numbered caption (figcaption with 'Fig.')",
+        "figure.png: no numbered caption (figcaption with 'Fig. 4.1' or, in Chinese, '图 4.1')",
         "figure.png: does not open full size on click",
         small,
     ]

@@ -64,7 +64,20 @@ def test_page_reads_in_chinese_and_links_to_its_english_twin(browser, zh_server,
         assert share >= 0.6 or path not in PROSE_PAGES, f"zh/{path}: only {share:.0%} of the prose is Chinese"
         link = visit.page.locator("p.edition-switch a")
         assert link.get_attribute("hreflang") == "en"
-        link.click()
+        target = visit.page.evaluate("() => document.querySelector('p.edition-switch a').href")
+        assert target == urljoin(zh_server, path)
+        english = (ROOT / "_build" / "html" / path).read_text()
+        assert f'href="{"../" * path.count("/")}zh/{path}"' in english, f"{path} does not link to zh/{path}"
+        assert visit.errors == [] and visit.failed == [] and visit.blocked == []
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("path", ["chapters/04_worked_example.html", "chapters/glossary.html"])
+def test_language_links_go_back_and_forth(browser, zh_server, path):
+    visit = PageVisit(browser, zh_server, f"zh/{path}")
+    try:
+        visit.page.locator("p.edition-switch a").click()
         visit.page.wait_for_load_state("load")
         assert visit.page.url == urljoin(zh_server, path)
         back = visit.page.locator("p.edition-switch a")
