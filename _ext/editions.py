@@ -48,8 +48,10 @@ def other_page(pagename: str, language: str) -> tuple[str, str, str]:
 def add_switch(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     if "body" not in context:
         return
-    url, name, hreflang = other_page(pagename, app.config.language)
     context["body"] = translate_marks(context["body"], app.config.language)
+    if app.builder.name != "html":  # the single page (printed) has no twin page to link to
+        return
+    url, name, hreflang = other_page(pagename, app.config.language)
     context["body"] = (f'<p class="edition-switch"><a href="{url}" hreflang="{hreflang}" lang="{hreflang}">'
                        f"{name}</a></p>\n") + context["body"]
     context["metatags"] = context.get("metatags", "") + f'\n<link rel="alternate" hreflang="{hreflang}" href="{url}" />'

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if code == 0 and staged_site.is_dir() and any(staged_site.iterdir()):
         swap_in(staged_site, root / site)
         where = f"{site}/index.html (make serve to read it over http)" if args.builder == "html" else site
-        print(f"The book is in {where}.")
+        print(f"The book is in {where} (built in {time.time() - started:.0f} s).")
         return 0
     failures = failed_executions(staging / "_build" / ".doctrees", since=started - 1)
     print("\n" + "=" * 80, file=sys.stderr)

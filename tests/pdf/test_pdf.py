@@ -275,7 +275,9 @@ def test_contents_check_fails(printed):
         return printed(f"<section><p>Contents</p>{toc}</section>" + chapters_html(["Alpha", "Beta"]),
                        with_outline([(0, "Contents", 0), (0, "Alpha", 1), (0, "Beta", 2)]))
     assert check_contents_numbers(book(["2", "3"])) == []
-    assert check_contents_numbers(book(["2", "5"])) == ["contents says 'Beta' is on page '5'..., it is on page 3"]
+    problems = check_contents_numbers(book(["2", "5"]))  # the quoted text runs on into the next page's
+    assert len(problems) == 1
+    assert re.fullmatch(r"contents says 'Beta' is on page '5\w*'\.\.\., it is on page 3", problems[0])
 
 
 def test_solutions_check_fails(printed):
