@@ -136,27 +136,29 @@ def test_catalogue_is_complete(path):
     assert not catalogue.obsolete, f"{len(catalogue.obsolete)} obsolete messages: delete them"
 
 
+def per_message(path: Path, check) -> dict[str, list[str]]:
+    """{message (shortened): what ``check(english, chinese)`` reports} for the translated
+    messages of ``path`` that it reports something for."""
+    found, _ = messages(path)
+    reports = {m.id[:70]: check(m.id, m.string) for m in found if m.string}
+    return {message: problems for message, problems in reports.items() if problems}
+
+
 @pytest.mark.parametrize("path", CATALOGUES, ids=ids)
 def test_translations_keep_every_placeholder(path):
-    found, _ = messages(path)
-    broken = {m.id[:70]: missing_placeholders(m.id, m.string) for m in found if m.string}
-    broken = {k: v for k, v in broken.items() if v}
+    broken = per_message(path, missing_placeholders)
     assert not broken, f"{len(broken)} translations lose or change placeholders: {list(broken.items())[:5]}"
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=ids)
 def test_translations_keep_the_markdown_structure(path):
-    found, _ = messages(path)
-    wrong = {m.id[:70]: structure_problems(m.id, m.string) for m in found if m.string}
-    wrong = {k: v for k, v in wrong.items() if v}
+    wrong = per_message(path, structure_problems)
     assert not wrong, f"{len(wrong)} translations Sphinx would drop: {list(wrong.items())[:5]}"
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=ids)
 def test_translations_use_the_term_list(path):
-    found, _ = messages(path)
-    wrong = {m.id[:70]: term_problems(m.id, m.string) for m in found if m.string}
-    wrong = {k: v for k, v in wrong.items() if v}
+    wrong = per_message(path, term_problems)
     assert not wrong, f"{len(wrong)} translations break locales/zh_CN/terms.yml: {list(wrong.items())[:5]}"
 
 

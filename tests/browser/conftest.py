@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 from offline_browser import CHROMIUM, launch, serve, wait_for_math
-from sites import FIXTURES, SINGLE_PAGE, SINGLEHTML, SITE, VIEWPORT_HEIGHT
+from sites import EDITIONS, FIXTURES, SINGLE_PAGE, SINGLEHTML, SITE, VIEWPORT_HEIGHT
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make` (dev extra)")
 
@@ -28,6 +28,15 @@ def single_server():
     if not (SINGLEHTML / "chapters" / "intro.html").exists():
         pytest.fail(f"no single-page build in {SINGLEHTML}: build it with --builder singlehtml (make pdf does)")
     with serve(SINGLEHTML) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def editions_server():
+    """Both editions served as a host serves them: English at the root, Chinese in zh/."""
+    if not (EDITIONS / "zh" / "index.html").exists():
+        pytest.fail(f"no Chinese edition in {EDITIONS / 'zh'}: `make book` builds it")
+    with serve(EDITIONS) as base:
         yield base
 
 

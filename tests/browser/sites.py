@@ -5,7 +5,9 @@ absolute), so the suite can run against a private build:
 
 * ``MOMENTUM_SITE`` — the HTML build (default ``_build/html``; ``_build/html/zh`` is the
   Chinese edition, on which `make browser` runs the per-page reader checks again);
-* ``MOMENTUM_SINGLEHTML`` — the single-page build (default ``_build/singlehtml``).
+* ``MOMENTUM_SINGLEHTML`` — the single-page build (default ``_build/singlehtml``);
+* ``MOMENTUM_HTML`` — the folder holding both editions, English and ``zh/`` (default
+  ``_build/html``), served whole for the Chinese edition's checks.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / os.environ.get("MOMENTUM_SITE", "_build/html")
 SINGLEHTML = ROOT / os.environ.get("MOMENTUM_SINGLEHTML", "_build/singlehtml")
+EDITIONS = ROOT / os.environ.get("MOMENTUM_HTML", "_build/html")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Screenshots; the Chinese edition's (MOMENTUM_SITE=_build/html/zh) in test-artifacts/zh.
 ARTIFACTS = ROOT / "test-artifacts" / ("zh" if SITE.name == "zh" else "")

@@ -15,9 +15,8 @@ from urllib.parse import urljoin
 
 import pytest
 from conftest import PageVisit
-from sites import PAGES, ROOT
+from sites import EDITIONS, PAGES
 
-ZH = ROOT / "_build" / "html" / "zh"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # The article's prose: without code, math, outputs, API signatures and the language link.
@@ -42,31 +41,21 @@ def test_chinese_share_counts_words():
     assert 0.6 < chinese_share("重球法（heavy ball）在病态问题上更快") < 0.95
 
 
-@pytest.fixture(scope="module")
-def zh_server():
-    from offline_browser import serve
-
-    if not (ZH / "index.html").exists():
-        pytest.fail("no Chinese edition in _build/html/zh: `make book` builds it")
-    with serve(ROOT / "_build" / "html") as base:  # both editions, as a host serves them
-        yield base
-
-
 # The bibliography lists the works in their own language.
 PROSE_PAGES = [page for page in PAGES if page != "chapters/references.html"]
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_reads_in_chinese_and_links_to_its_english_twin(browser, zh_server, path):
-    visit = PageVisit(browser, zh_server, f"zh/{path}")
+def test_page_reads_in_chinese_and_links_to_its_english_twin(browser, editions_server, path):
+    visit = PageVisit(browser, editions_server, f"zh/{path}")
     try:
         share = chinese_share(visit.page.evaluate(PROSE_JS))
         assert share >= 0.6 or path not in PROSE_PAGES, f"zh/{path}: only {share:.0%} of the prose is Chinese"
         link = visit.page.locator("p.edition-switch a")
         assert link.get_attribute("hreflang") == "en"
         target = visit.page.evaluate("() => document.querySelector('p.edition-switch a').href")
-        assert target == urljoin(zh_server, path)
-        english = (ROOT / "_build" / "html" / path).read_text()
+        assert target == urljoin(editions_server, path)
+        english = (EDITIONS / path).read_text()
         assert f'href="{"../" * path.count("/")}zh/{path}"' in english, f"{path} does not link to zh/{path}"
         assert visit.errors == [] and visit.failed == [] and visit.blocked == []
     finally:
@@ -74,17 +63,17 @@ def test_page_reads_in_chinese_and_links_to_its_english_twin(browser, zh_server,
 
 
 @pytest.mark.parametrize("path", ["chapters/04_worked_example.html", "chapters/glossary.html"])
-def test_language_links_go_back_and_forth(browser, zh_server, path):
-    visit = PageVisit(browser, zh_server, f"zh/{path}")
+def test_language_links_go_back_and_forth(browser, editions_server, path):
+    visit = PageVisit(browser, editions_server, f"zh/{path}")
     try:
         visit.page.locator("p.edition-switch a").click()
         visit.page.wait_for_load_state("load")
-        assert visit.page.url == urljoin(zh_server, path)
+        assert visit.page.url == urljoin(editions_server, path)
         back = visit.page.locator("p.edition-switch a")
         assert back.inner_text() == "中文"
         back.click()
         visit.page.wait_for_load_state("load")
-        assert visit.page.url == urljoin(zh_server, f"zh/{path}")
+        assert visit.page.url == urljoin(editions_server, f"zh/{path}")
         assert visit.errors == [] and visit.failed == [] and visit.blocked == []
     finally:
         visit.close()
@@ -92,8 +81,8 @@ def test_language_links_go_back_and_forth(browser, zh_server, path):
 
 @pytest.mark.parametrize(("query", "page"), [("动量", "chapters/01_why_momentum.html"),
                                              ("临界阻尼", "chapters/04_worked_example.html")])
-def test_search_finds_chinese_terms(browser, zh_server, query, page):
-    visit = PageVisit(browser, zh_server, f"zh/search.html?q={query}")
+def test_search_finds_chinese_terms(browser, editions_server, query, page):
+    visit = PageVisit(browser, editions_server, f"zh/search.html?q={query}")
     try:
         results = visit.page.locator("#search-results ul.search li a")
         results.first.wait_for(timeout=30_000)

@@ -10,21 +10,20 @@ compares it with the package, and the English page of the same explorer keeps it
 labels.
 
 The editions are served from ``MOMENTUM_HTML`` (the folder holding the English site and
-``zh/``; default ``_build/html``), so the check can run against a private copy.
+``zh/``; default ``_build/html``; the ``editions_server`` fixture of conftest.py), so the
+check can run against a private copy.
 """
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from sites import ROOT
+from sites import EDITIONS
 from test_explorers import ExplorerVisit
 
 import momentum as m
 
-HTML = ROOT / os.environ.get("MOMENTUM_HTML", "_build/html")
 EXPLORERS = {"chapters/01_why_momentum.html": ["valley"], "chapters/04_worked_example.html": ["theta-squared"],
              "chapters/05_theory.html": ["region", "eigen"], "chapters/07_comparisons.html": ["valley"]}
 ALLOWED = {"Nesterov", "EMA", "PyTorch", "log"}
@@ -111,16 +110,6 @@ def statuses_and_regimes(data, shows_regime: bool = True) -> tuple[list[str], li
                 more = statuses_and_regimes(value, key != "gradient_descent")
                 statuses, regimes = statuses + more[0], regimes + more[1]
     return statuses, regimes
-
-
-@pytest.fixture(scope="module")
-def editions_server():
-    from offline_browser import serve
-
-    if not (HTML / "zh" / "index.html").exists():
-        pytest.fail(f"no Chinese edition in {HTML / 'zh'}: `make book` builds it")
-    with serve(HTML) as base:  # both editions, as a host serves them
-        yield base
 
 
 @pytest.fixture
@@ -235,7 +224,7 @@ class PlantedVisit(ExplorerVisit):
 
     def _route(self, route) -> None:
         if route.request.url.endswith("/_static/explorers/ui.js"):
-            source = (HTML / "zh" / "_static" / "explorers" / "ui.js").read_text()
+            source = (EDITIONS / "zh" / "_static" / "explorers" / "ui.js").read_text()
             planted = source.replace('"optimal tuning": "最优调参",', "", 1)
             assert planted != source, "the planted defect no longer applies to ui.js"
             route.fulfill(body=planted, content_type="text/javascript")
