@@ -21,7 +21,7 @@ PORT   ?= 8000
 COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 
 .DEFAULT_GOAL := book
-.PHONY: book test unit notebooks build-check browser pdf lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml translations translations-check slides slides-serve handouts handouts-check student
+.PHONY: book test unit notebooks build-check browser pdf lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve handouts handouts-check student
 
 # --- set-up -----------------------------------------------------------------------
 # A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
@@ -146,17 +146,16 @@ build-check: notebooks $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 # paragraphs fuzzy, adds new ones, drops removed ones); then translate what is new or
 # fuzzy. `make test` fails until every message is translated (README, "The Chinese edition").
 GETTEXT := _build/gettext-build/_build/gettext
-translations: $(BOOK_SETUP) $(COMMITTED_OUTPUTS)
-	rm -rf $(GETTEXT)
-	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --path-output _build/gettext-build \
-	  --builder custom --custom-builder gettext -W --keep-going
-	$(VENV)/bin/sphinx-intl update --pot-dir $(GETTEXT) --locale-dir locales -l zh_CN --line-width 76
-
-# The catalogues hold exactly the messages of the current English text (tests/i18n).
-translations-check: $(TEST_SETUP) $(COMMITTED_OUTPUTS)
+gettext: $(BOOK_SETUP) $(COMMITTED_OUTPUTS)
 	rm -rf $(GETTEXT)
 	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --path-output _build/gettext-build \
 	  --builder custom --custom-builder gettext -W --keep-going >/dev/null
+
+translations: gettext
+	$(VENV)/bin/sphinx-intl update --pot-dir $(GETTEXT) --locale-dir locales -l zh_CN --line-width 76
+
+# The catalogues hold exactly the messages of the current English text (tests/i18n).
+translations-check: $(TEST_SETUP) gettext
 	$(VENV)/bin/pytest tests/i18n
 
 # _config.yml with execution off; jupyter-book resolves local extensions from the
