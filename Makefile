@@ -21,7 +21,7 @@ PORT   ?= 8000
 COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 
 .DEFAULT_GOAL := book
-.PHONY: book test unit notebooks build-check browser pdf lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve handouts handouts-check student
+.PHONY: book test unit notebooks build-check browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve handouts handouts-en handouts-zh handouts-check student
 
 # --- set-up -----------------------------------------------------------------------
 # A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
@@ -174,26 +174,35 @@ singlehtml: build-check
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
 
 # The built site in headless Chromium, offline; screenshots go to test-artifacts/.
-# The Chinese edition gets the same per-page reader checks (MOMENTUM_SITE=_build/html/zh), in
-# light mode (dark mode changes colours only, the same as in English; test_chinese_edition.py
-# checks every Chinese page for console errors, failed and outside requests).
+# The Chinese edition gets the same per-page reader checks (MOMENTUM_SITE=_build/html/zh):
+# laptop (light and dark mode), phone, footer; test_chinese_edition.py checks every Chinese
+# page for console errors, failed and outside requests.
 browser: build-check singlehtml slides $(CHROMIUM) $(CJK_FONTS)
 	$(VENV)/bin/pytest tests/browser -n 2
 	MOMENTUM_SITE=_build/html/zh $(VENV)/bin/pytest tests/browser/test_readers.py tests/browser/test_site.py -n 2 \
-	  -k "test_on_a_laptop or test_on_a_phone"
+	  -k "test_on_a_laptop or test_on_a_phone or test_footer"
 
 # The print edition, _build/momentum.pdf: the single page reshaped into a book (title page,
 # contents with page numbers, bookmarks, page labels, solutions at the end) and printed by
 # Chromium (tools/print_pdf.py, assets/theme/print.css), then read back by tests/pdf.
 # The Chinese print edition, _build/momentum-zh.pdf, from the Chinese single page (CJK fonts
 # from Debian's fonts-noto-cjk, embedded), read back by the same checks.
+# The two editions print side by side (EDITIONS_AT_ONCE): each step is a single process.
+# The checks run in one pytest process: reading the PDF's text (pdf_checks.Book) is spread
+# over the cores already, and pytest-xdist would read it once per worker.
+EDITIONS_AT_ONCE := --no-print-directory -j2 --output-sync=target
 pdf: singlehtml $(CHROMIUM) $(CJK_FONTS)
+	$(MAKE) $(EDITIONS_AT_ONCE) pdf-en pdf-zh
+
+pdf-en:
 	$(PY) tools/print_pdf.py
-	$(VENV)/bin/pytest tests/pdf -n 2
+	$(VENV)/bin/pytest tests/pdf
+
+pdf-zh:
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml --language zh_CN
 	$(PY) tools/print_pdf.py --site _build/singlehtml-zh_CN --output _build/momentum-zh.pdf
 	MOMENTUM_PDF=_build/momentum-zh.pdf MOMENTUM_SINGLEHTML=_build/singlehtml-zh_CN \
-	  $(VENV)/bin/pytest tests/pdf -n 2 -k "not _fails"
+	  $(VENV)/bin/pytest tests/pdf -k "not _fails"
 
 # Lecture decks: one reveal.js deck per chapter in _build/slides (tools/build_slides.py),
 # from the chapters' cell metadata (slideshow.slide_type) and committed outputs; reveal.js
@@ -216,7 +225,12 @@ slides-serve: $(SLIDES)
 # (Playwright: the test set-up). Then the Chinese edition's sheets, in _build/handouts/zh
 # (one more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh).
 handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM) $(CJK_FONTS)
+	$(MAKE) $(EDITIONS_AT_ONCE) handouts-en handouts-zh
+
+handouts-en:
 	$(PY) tools/handouts.py
+
+handouts-zh:
 	$(PY) tools/handouts.py --language zh_CN
 
 # The sheets read back (tests/handouts): no answer on an exercise sheet, numbers as in the

@@ -334,3 +334,22 @@ def test_failures_are_read_from_this_builds_environment_only(project):
     assert build_book.failed_executions(env) == {"chapters/01": "ValueError: x"}
     os.utime(env / "environment.pickle", (1e9, 1e9))  # left by an earlier build: not this build's failures
     assert build_book.failed_executions(env, since=2e9) == {}
+
+
+def test_edition_settings_replace_only_the_editions_own_values():
+    settings = yaml.safe_load((build_book.ROOT / "_config.yml").read_text())
+    english_footer = settings["html"]["extra_footer"]
+    chinese = build_book.edition_settings(settings, "zh_CN")
+    assert (chinese["title"], chinese["author"]) == ("动量法：每个数字都经过检验", "《动量法》编写组")
+    assert "许可" in chinese["html"]["extra_footer"] and "licence" not in chinese["html"]["extra_footer"]
+    # The rest of html: as in English; the English settings themselves untouched.
+    assert {k: v for k, v in chinese["html"].items() if k != "extra_footer"} == {
+        k: v for k, v in settings["html"].items() if k != "extra_footer"} != {}
+    assert settings["html"]["extra_footer"] == english_footer and settings["author"] == "The Momentum book authors"
+    assert build_book.edition_settings(settings, "en") == settings
+
+
+def test_chinese_build_config_carries_the_editions_footer(tmp_path):
+    config = yaml.safe_load(build_book.staged_config(build_book.ROOT / "_config.yml", tmp_path, "zh_CN").read_text())
+    assert config["sphinx"]["config"]["language"] == "zh_CN"
+    assert "文字与图片" in config["html"]["extra_footer"] and config["execute"]["execute_notebooks"] == "off"

@@ -39,10 +39,27 @@ FAILING_LINE = re.compile(r"^Cell In\[\d+\], line (\d+)\n(?:.*\n)*?-*> *\1 (.*)$
 CELL_SOURCE = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.DOTALL)
 
 
-# The Chinese edition's title, and its search (Sphinx splits Chinese words with jieba).
-EDITION_SETTINGS = {"zh_CN": {"title": "动量法：每个数字都经过检验"}}
+# The Chinese edition's own values of the book's settings (_config.yml): its title, its
+# authors' name and the licence line of every page's footer (also on the print's title page).
+EDITION_SETTINGS = {"zh_CN": {
+    "title": "动量法：每个数字都经过检验",
+    "author": "《动量法》编写组",
+    "html": {"extra_footer": '<p>文字与图片：<a href="https://creativecommons.org/licenses/by/4.0/deed.zh-hans">'
+                             'CC BY 4.0</a> 许可；代码：'
+                             '<a href="https://opensource.org/license/mit">MIT 许可</a>。</p>'},
+}}
 # Sphinx settings of an edition that Sphinx's own translations do not cover.
 EDITION_SPHINX = {"zh_CN": {"togglebutton_hint": "显示", "togglebutton_hint_hide": "隐藏"}}
+
+
+def edition_settings(settings: dict, language: str) -> dict:
+    """The book's settings (_config.yml, as a dict) for an edition: the edition's own values
+    from ``EDITION_SETTINGS`` on top, section by section (``html: {extra_footer: ...}``
+    replaces that one key of ``html``)."""
+    merged = dict(settings)
+    for key, value in EDITION_SETTINGS.get(language, {}).items():
+        merged[key] = {**(merged.get(key) or {}), **value} if isinstance(value, dict) else value
+    return merged
 
 
 def staged_config(config: Path, staging: Path, language: str = "en") -> Path:
@@ -53,7 +70,7 @@ def staged_config(config: Path, staging: Path, language: str = "en") -> Path:
     settings = yaml.safe_load(config.read_text()) or {}
     settings.setdefault("execute", {})["raise_on_error"] = False
     if language != "en":
-        settings.update(EDITION_SETTINGS[language])
+        settings = edition_settings(settings, language)
         settings["execute"]["execute_notebooks"] = "off"
         sphinx = settings.setdefault("sphinx", {}).setdefault("config", {})
         sphinx.update(language=language, **EDITION_SPHINX[language])
@@ -142,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     staged_site = staging / "_build" / args.builder
     shutil.rmtree(staged_site, ignore_errors=True)
     config = staged_config(root / args.config, staging, args.language)
+    # The single page is written from the Sphinx environment that this edition's html build
+    # (same staging folder) has just read; Sphinx still re-reads any chapter changed since.
+    fresh = [] if args.builder == "singlehtml" else ["--all"]
     command = [args.jupyter_book, "build", ".", "--config", str(config), "--path-output", str(stage),
-               "--builder", args.builder, "--all", "-W", "--keep-going", *extra]
+               "--builder", args.builder, *fresh, "-W", "--keep-going", *extra]
     print(" ".join(command), flush=True)
     started = time.time()
     code = subprocess.call(command, cwd=root)

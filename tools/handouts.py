@@ -47,7 +47,7 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_book import EDITION_SETTINGS, EDITION_SPHINX  # the editions' settings, in one place
+from build_book import EDITION_SETTINGS, EDITION_SPHINX, edition_settings  # the editions' settings, in one place
 from cjk_pdf_text import fix_cjk_text, radical_characters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +76,7 @@ main.handout { max-width: 48rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 .handout-header h1 { margin: 0.25rem 0 0.5rem; font-size: 1.6rem; }
 .handout-header .handout-note { color: #555; font-size: 0.9rem; }
 .handout-chapter > h2 { font-size: 1.3rem; margin-top: 1.5rem; }
+.handout-colophon { margin-top: 2rem; border-top: 1px solid #ccc; color: #555; font-size: 0.8rem; }
 .handout-contents li { margin: 0.1rem 0; }
 div.solution.admonition { margin-top: -0.25rem; }
 pre { white-space: pre-wrap !important; overflow-wrap: break-word; word-break: normal; }
@@ -114,7 +115,8 @@ WORDS = {
                           "its exercise, numbered as in the book. Made from the chapters by <code>make handouts"
                           "</code>; student copies of the chapter notebooks without the solutions: <code>make "
                           "student</code> (<code>_build/student/</code>).",
-           "columns": ("Chapter", "Exercises", "Exercise sheet", "Solutions"), "pages": "{pages} p."},
+           "columns": ("Chapter", "Exercises", "Exercise sheet", "Solutions"), "pages": "{pages} p.",
+           "colophon": "© {year} {author}. {licence}"},
     "zh_CN": {"lang": "zh-CN", "chapter": "第 {number} 章 · {title}",
               "kinds": {"exercises": "练习", "solutions": "解答"}, "sheet": "{kind}：{heading}",
               "every_chapter": "全书各章", "whole_book": "全书",
@@ -125,7 +127,8 @@ WORDS = {
               "index_intro": "不含答案的练习题单，以及每道练习下附详细解答的解答题单，编号与书中一致。"
                              "由 <code>make handouts</code> 从各章生成；不含解答的各章学生版笔记本："
                              "<code>make student</code>（<code>_build/student/</code>）。",
-              "columns": ("章", "练习数", "练习题单", "解答"), "pages": "{pages} 页"},
+              "columns": ("章", "练习数", "练习题单", "解答"), "pages": "{pages} 页",
+              "colophon": "© {year} {author}。{licence}"},
 }
 
 
@@ -164,7 +167,7 @@ def variant_config(config: Path, hide_solutions: bool, target: Path, language: s
     for another edition than English, that edition's settings (tools/build_book.py)."""
     settings = yaml.safe_load(config.read_text()) or {}
     if language != "en":
-        settings.update(EDITION_SETTINGS[language])
+        settings = edition_settings(settings, language)
         settings.setdefault("execute", {})["execute_notebooks"] = "off"
     sphinx = settings.setdefault("sphinx", {})
     extensions = sphinx.get("extra_extensions") or []
@@ -333,7 +336,8 @@ def tidy_links(sheet: BeautifulSoup) -> None:
 
 
 def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_sheet: bool, book_title: str,
-               copier: AssetCopier, stylesheets: list[str], note: str, language: str = "en") -> str:
+               copier: AssetCopier, stylesheets: list[str], note: str, language: str = "en",
+               colophon: str = "") -> str:
     words = WORDS[language]
     document = BeautifulSoup(f"<!DOCTYPE html>\n<html lang='{words['lang']}' data-theme='light' data-mode='light'>"
                              "<head><meta charset='utf-8'/></head><body></body></html>", "html.parser")
@@ -379,6 +383,8 @@ def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_she
             wrapper.append(heading)
         wrapper.extend(list(fragment.contents))
         main.append(wrapper)
+    if colophon:  # the authors and the licence, as on every page of the book
+        main.append(BeautifulSoup(f"<footer class='handout-colophon'><p>{colophon}</p></footer>", "html.parser"))
     tidy_links(document)
     return str(document)
 
@@ -394,7 +400,7 @@ def site_stylesheets(site: Path, docname: str, copier: AssetCopier) -> list[str]
 
 
 def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, book_title: str,
-                 language: str = "en") -> list[Sheet]:
+                 language: str = "en", colophon: str = "") -> list[Sheet]:
     words = WORDS[language]
     sheets = []
     for kind, site in sites.items():
@@ -407,7 +413,8 @@ def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, 
         for key, title, members in groups:
             note = words[f"note_{kind}"]
             parts = [(chapter, chapter.sections[kind]) for chapter in members]
-            text = sheet_html(kind, title, parts, key == BOOK_KEY, book_title, copier, stylesheets, note, language)
+            text = sheet_html(kind, title, parts, key == BOOK_KEY, book_title, copier, stylesheets, note, language,
+                              colophon)
             path = output / f"{kind}-{key}.html"
             path.write_text(text, encoding="utf-8")
             numbers = [number for _, section in parts for number in exercise_numbers(section)]
@@ -532,8 +539,11 @@ def main(argv: list[str] | None = None) -> int:
         if reuse:
             sites["solutions"] = args.solutions_site
     built = time.perf_counter()
-    book_title = (yaml.safe_load((book / "_config.yml").read_text()) or {}).get("title", "")
-    book_title = EDITION_SETTINGS.get(language, {}).get("title", book_title)
+    settings = edition_settings(yaml.safe_load((book / "_config.yml").read_text()) or {}, language)
+    book_title = settings.get("title", "")
+    licence = re.sub(r"</?p>", "", (settings.get("html") or {}).get("extra_footer", "")).strip()
+    colophon = WORDS[language]["colophon"].format(year=settings.get("copyright", ""),
+                                                  author=html.escape(settings.get("author", "")), licence=licence)
     chapters = chapters_with_exercises(book, sites, language)
     if not chapters:
         raise SystemExit("no chapter has an Exercises section with sphinx-exercise exercises")
@@ -544,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             if path.name not in editions:
                 shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
     args.output.mkdir(parents=True, exist_ok=True)
-    sheets = write_sheets(chapters, sites, args.output, book_title, language)
+    sheets = write_sheets(chapters, sites, args.output, book_title, language, colophon)
     if not args.no_pdf:
         print_pdfs(sheets, args.output, book_title, language)
     index = write_index(sheets, chapters, args.output, book_title, pdf=not args.no_pdf, language=language)

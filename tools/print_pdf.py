@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 import yaml
+from build_book import edition_settings
 from cjk_pdf_text import fix_cjk_text, radical_characters
 from offline_browser import launch, serve, wait_for_math
 from playwright.sync_api import sync_playwright
@@ -53,11 +54,13 @@ LABELS = {
     "en": {"contents": "Contents", "introduction": "Introduction", "part": "Part {roman}",
            "solutions": "Solutions", "solutions_intro": "Worked solutions to the exercises, chapter by chapter.",
            "solution_to": "Solution to {exercise}", "chapter": "Chapter {number}: {title}",
-           "solution_page": "Solution on page {page}.", "edition": "Print edition"},
+           "solution_page": "Solution on page {page}.",
+           "colophon": "Print edition, {date}. © {year} {author}. {licence}"},
     "zh_CN": {"contents": "目录", "introduction": "引言", "part": "第 {number} 部分",
               "solutions": "习题解答", "solutions_intro": "各章习题的详细解答。",
               "solution_to": "{exercise} 解答", "chapter": "第 {number} 章　{title}",
-              "solution_page": "解答见第 {page} 页。", "edition": "印刷版"},
+              "solution_page": "解答见第 {page} 页。",
+              "colophon": "印刷版，{date}。© {year} {author}。{licence}"},
 }
 
 
@@ -343,7 +346,6 @@ def print_book(site: Path, output: Path, toc: Path, config: Path, lang: str, css
                tagged: bool = False) -> int:
     started = time.time()
     root_doc, parts = read_toc(toc)
-    settings = yaml.safe_load(config.read_text()) or {}
     book_page = site / f"{root_doc}.html"
     if not book_page.is_file():
         print(f"--site {site}: no {root_doc}.html there (build it with the singlehtml builder: make singlehtml)",
@@ -352,9 +354,10 @@ def print_book(site: Path, output: Path, toc: Path, config: Path, lang: str, css
     if lang == "auto":
         lang = page_language(book_page.read_text(errors="replace")[:2000])
     labels = LABELS[lang]
-    footer = re.sub(r"<[^>]+>", "", (settings.get("html") or {}).get("extra_footer", ""))
-    colophon = normalise(f"{labels['edition']}, {time.strftime('%Y-%m-%d')}. © {settings.get('copyright', '')} "
-                         f"{settings.get('author', '')}. {footer}")
+    settings = edition_settings(yaml.safe_load(config.read_text()) or {}, lang)
+    licence = re.sub(r"<[^>]+>", "", (settings.get("html") or {}).get("extra_footer", ""))
+    colophon = normalise(labels["colophon"].format(date=time.strftime("%Y-%m-%d"), year=settings.get("copyright", ""),
+                                                   author=settings.get("author", ""), licence=licence))
     args = {"parts": parts, "rootDoc": root_doc, "labels": labels, "title": settings.get("title", ""),
             "subtitle": settings.get("description", "") or str(settings.get("print_subtitle", "")),
             "author": settings.get("author", ""), "colophon": colophon}

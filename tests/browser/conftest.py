@@ -96,6 +96,15 @@ class PageVisit:
             self.blocked.append(url)
             route.abort()
 
+    def switch_to_dark(self) -> None:
+        """Dark mode as a reader picks it: the theme's colour-mode button, which cycles
+        through auto, light and dark (pydata-sphinx-theme's cycleMode)."""
+        for _ in range(3):
+            if self.page.evaluate("() => document.documentElement.dataset.theme") == "dark":
+                return
+            self.page.locator(".theme-switch-button").first.click()
+        raise AssertionError("the colour-mode button never switched the page to dark mode")
+
     def close(self) -> None:
         self.context.close()
 

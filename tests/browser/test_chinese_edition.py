@@ -51,6 +51,10 @@ def test_page_reads_in_chinese_and_links_to_its_english_twin(browser, editions_s
     try:
         share = chinese_share(visit.page.evaluate(PROSE_JS))
         assert share >= 0.6 or path not in PROSE_PAGES, f"zh/{path}: only {share:.0%} of the prose is Chinese"
+        # The footer's authors and licence (tools/build_book.py's EDITION_SETTINGS): only names stay Latin.
+        footer = visit.page.locator("footer.bd-footer-content").inner_text()
+        english = set(LATIN_WORD.findall(footer)) - {"Copyright", "CC", "BY", "MIT"}
+        assert not english, f"zh/{path}: English in the footer: {footer!r}"
         link = visit.page.locator("p.edition-switch a")
         assert link.get_attribute("hreflang") == "en"
         target = visit.page.evaluate("() => document.querySelector('p.edition-switch a').href")

@@ -20,8 +20,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import student
+import yaml
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from build_book import edition_settings
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,11 +196,19 @@ def test_sheet_is_in_the_editions_language(sheet):
     index = BeautifulSoup((HANDOUTS / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert index.html.get("lang") == SAY["lang"]
     assert html.h1.get_text().startswith(SAY["sheet"][sheet[0]]), html.h1.get_text()
+    # The authors and the licence, as the edition's pages name them (_config.yml, tools/build_book.py).
+    settings = edition_settings(yaml.safe_load((ROOT / "_config.yml").read_text()), LANGUAGE)
+    colophon = html.select_one(".handout-colophon")
+    assert colophon is not None, "no authors and licence line on the sheet"
+    licence = BeautifulSoup(settings["html"]["extra_footer"], "html.parser").get_text(" ")
+    assert flat(settings["author"]) in flat(colophon.get_text(" ")), colophon.get_text(" ")
+    assert flat(licence) in flat(colophon.get_text(" ")), colophon.get_text(" ")
     if LANGUAGE != "en":  # the sheet's own words and fonts are Chinese too (no English left)
         assert "Noto Sans CJK SC" in html.style.get_text()
         own = " ".join(element.get_text(" ") for element in html.select(".handout-header, .handout-contents, "
-                                                                         ".handout-chapter > h2"))
-        english = re.findall(r"\b(?:Exercises?|Solutions?|Chapter|Numbered|every|page)\b", own)
+                                                                         ".handout-chapter > h2, .handout-colophon"))
+        english = re.findall(r"\b(?:Exercises?|Solutions?|Chapter|Numbered|every|page|authors|Text|licen[cs]e)\b",
+                             own)
         assert not english, f"English words on the {LANGUAGE} sheet: {english}"
 
 

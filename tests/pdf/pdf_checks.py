@@ -127,6 +127,14 @@ class Book:
 
 
 
+def check_title_page(book: Book, title: str, author: str, licence: str) -> list[str]:
+    """The first page names the edition's title, its authors and its licence (the words of
+    the book's settings for that edition, not the English ones in another edition)."""
+    first = squeeze(book.texts[0]) if book.texts else ""
+    return [f"the title page lacks the {what} {words!r}" for what, words in
+            (("title", title), ("authors", author), ("licence", licence)) if squeeze(words) not in first]
+
+
 def check_page_count(book: Book, low: int, high: int) -> list[str]:
     pages = len(book.texts)
     return [] if low <= pages <= high else [f"{pages} pages, expected between {low} and {high}"]

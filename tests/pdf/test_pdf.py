@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from build_book import edition_settings
 from pdf_checks import (
     Book,
     check_chapters_start_pages,
@@ -33,6 +34,7 @@ from pdf_checks import (
     check_page_count,
     check_page_labels,
     check_solutions_at_end,
+    check_title_page,
 )
 from print_pdf import LABELS, page_language
 from pypdf import PdfReader, PdfWriter
@@ -83,8 +85,11 @@ def site():
     for title in article.select("div.solution > p.admonition-title"):
         exercise = re.sub(r"\s*\(.*\)\s*$", "", " ".join(title.select_one("a").get_text().split()))
         solutions.append(labels["solution_to"].format(exercise=exercise))
+    settings = edition_settings(yaml.safe_load((ROOT / "_config.yml").read_text()), page_language(html))
+    licence = re.sub(r"<[^>]+>", "", settings["html"]["extra_footer"])
     return {"parts": [captions.get(part["chapters"][0], part["caption"]) for part in parts if part["chapters"]],
             "chapters": chapters, "labels": labels, "solutions": solutions,
+            "title_page": (settings["title"], settings["author"], licence),
             "figures": len(article.select("img")), "exercises": len(article.select("div.exercise"))}
 
 
@@ -98,6 +103,10 @@ def book():
 # --- the real book -------------------------------------------------------------------
 def test_page_count(book):
     assert check_page_count(book, *PAGES) == []
+
+
+def test_title_page_in_the_editions_words(book, site):
+    assert check_title_page(book, *site["title_page"]) == []
 
 
 def test_bookmarks_for_every_part_and_chapter(book, site):
@@ -190,6 +199,15 @@ def with_outline(items, labels=None):
             for first, last, style, start in labels:
                 writer.set_page_label(first, last, style=style, start=start)
     return edit
+
+
+def test_title_page_check_fails(printed):
+    words = ("Momentum, tested", "The Momentum book authors", "Text and figures: CC BY 4.0")
+    english = printed("".join(f"<p>{line}</p>" for line in words))
+    assert check_title_page(english, *words) == []
+    assert check_title_page(english, "动量法", "《动量法》编写组", "文字与图片：CC BY 4.0 许可") == [
+        "the title page lacks the title '动量法'", "the title page lacks the authors '《动量法》编写组'",
+        "the title page lacks the licence '文字与图片：CC BY 4.0 许可'"]
 
 
 def test_page_count_check_fails(printed):
