@@ -126,7 +126,7 @@ lint: $(TEST_SETUP)
 	$(VENV)/bin/ruff check .
 
 unit: $(TEST_SETUP)
-	$(VENV)/bin/pytest tests -n auto
+	$(VENV)/bin/pytest tests -n auto --dist loadfile
 
 # nbval: each chapter re-executed and compared with its committed outputs.
 notebooks: $(TEST_SETUP)

@@ -230,36 +230,54 @@ def code_problems(page) -> list[str]:
 
 # --- 5. accessibility ---------------------------------------------------------------------
 
-# The contrast of typeset math, measured here instead of by axe-core: KaTeX draws a formula
-# as a tree of spans (8,400 on chapter 5), each of which axe's color-contrast rule measures
-# on its own (a third of its time on that page). Every glyph of a formula must be drawn in
-# the formula's colour (the book never colours math), and that colour must reach WCAG's
-# 4.5:1 against the first opaque background behind the formula.
-_MATH_CONTRAST_JS = """() => {
+# The contrast of typeset math and highlighted code, measured here instead of by axe-core:
+# KaTeX draws a formula as a tree of spans (8,400 on chapter 5) and Pygments a line of code
+# as a span per token, and axe's color-contrast rule measures each span on its own (on that
+# page, 60% of the rule's time). Their colours are plain (no images, shadows or overlaps
+# behind them), so WCAG's formula applies directly: the text colour (blended, if
+# translucent) against the backgrounds behind it (translucent ones blended over the first
+# opaque one; white if none is) must reach 4.5:1. A formula is drawn in one colour (the
+# book never colours math); code is checked once per pair of colours. Folded content (a
+# solution) counts: its colours are the same when a reader unfolds it.
+_MATH_AND_CODE_CONTRAST_JS = """() => {
   const rgba = c => { const v = (c.match(/[\\d.]+/g) || []).map(Number); return v.length === 3 ? [...v, 1] : v; };
+  const blend = (top, under) => under.map((c, i) => top[i] * top[3] + c * (1 - top[3]));
   const luminance = v => v.slice(0, 3).map(c => c / 255)
     .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
     .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
-  // The backgrounds behind an element, translucent ones blended over the first opaque one
-  // (white, the canvas, if none is).
+  const backdrops = new Map();
   const backdrop = e => {
-    const layers = [];
-    for (; e && (layers.length === 0 || layers[layers.length - 1][3] < 1); e = e.parentElement) {
-      const v = rgba(getComputedStyle(e).backgroundColor);
-      if (v[3] > 0) layers.push(v);
+    if (!e) return [255, 255, 255];
+    if (!backdrops.has(e)) {
+      const own = rgba(getComputedStyle(e).backgroundColor);
+      backdrops.set(e, own[3] >= 1 ? own.slice(0, 3) : own[3] > 0 ? blend(own, backdrop(e.parentElement))
+                                                                  : backdrop(e.parentElement));
     }
-    return layers.reverse().reduce((under, v) => under.map((c, i) => v[i] * v[3] + c * (1 - v[3])), [255, 255, 255]);
+    return backdrops.get(e);
+  };
+  const contrast = (colour, e) => {
+    const under = backdrop(e), text = blend(rgba(colour), under);
+    const [a, b] = [luminance(text), luminance(under)].sort((x, y) => y - x);
+    return [(a + 0.05) / (b + 0.05), `${colour} on rgb(${under.map(Math.round).join(', ')})`];
   };
   const problems = [];
   for (const formula of document.querySelectorAll('.katex-html')) {
-    const colour = getComputedStyle(formula).color, under = backdrop(formula);
-    const background = `rgb(${under.map(Math.round).join(', ')})`;
-    const [a, b] = [luminance(rgba(colour)), luminance(under)].sort((x, y) => y - x);
-    const ratio = (a + 0.05) / (b + 0.05);
+    const colour = getComputedStyle(formula).color, [ratio, colours] = contrast(colour, formula);
     const odd = [...formula.querySelectorAll('*')].find(e => getComputedStyle(e).color !== colour);
     const text = formula.closest('.katex').textContent.trim().slice(0, 40);
-    if (ratio < 4.5) problems.push(`math contrast ${ratio.toFixed(2)}:1 < 4.5:1 (${colour} on ${background}): ${text}`);
+    if (ratio < 4.5) problems.push(`math contrast ${ratio.toFixed(2)}:1 < 4.5:1 (${colours}): ${text}`);
     else if (odd) problems.push(`math drawn in two colours (${colour}, ${getComputedStyle(odd).color}): ${text}`);
+  }
+  const pairs = new Set();
+  for (const block of document.querySelectorAll('div.highlight pre')) {  // the code, not its copy button
+    for (const e of [block, ...block.querySelectorAll('*')]) {
+      if (![...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
+      const [ratio, colours] = contrast(getComputedStyle(e).color, e);
+      if (ratio < 4.5 && !pairs.has(colours)) {
+        pairs.add(colours);
+        problems.push(`code contrast ${ratio.toFixed(2)}:1 < 4.5:1 (${colours}): ${e.textContent.trim().slice(0, 40)}`);
+      }
+    }
   }
   return problems;
 }"""
@@ -267,15 +285,26 @@ _MATH_CONTRAST_JS = """() => {
 
 def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     """Every axe-core violation, of any impact (of the named ``rules`` only, if given), one
-    line per rule with its first targets; typeset math is left to ``_MATH_CONTRAST_JS``
-    (each formula's contrast, WCAG's formula), which runs with the color-contrast rule."""
+    line per rule with its first targets. axe's color-contrast rule leaves typeset math and
+    highlighted code to ``_MATH_AND_CODE_CONTRAST_JS``; every other rule sees the whole page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options = {"resultTypes": ["violations"]} | ({"runOnly": {"type": "rule", "values": rules}} if rules else {})
-    results = Axe().run(page, context={"exclude": [[".katex-html"]]}, options=options)
-    math = page.evaluate(_MATH_CONTRAST_JS) if not rules or "color-contrast" in rules else []
-    problems = [f"color-contrast ({len(math)} formulas): {math[:3]}"] if math else []
-    for violation in results.response["violations"]:
+    def run(context: dict | None, options: dict) -> list[dict]:
+        return Axe().run(page, context=context, options={"resultTypes": ["violations"]} | options).response[
+            "violations"]
+
+    violations = []
+    if rules is None:
+        violations += run(None, {"rules": {"color-contrast": {"enabled": False}}})
+    elif others := [rule for rule in rules if rule != "color-contrast"]:
+        violations += run(None, {"runOnly": {"type": "rule", "values": others}})
+    problems = []
+    if rules is None or "color-contrast" in rules:
+        violations += run({"exclude": [[".katex-html"], ["div.highlight"]]},
+                          {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+        if own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS):
+            problems.append(f"color-contrast ({len(own)} formulas or code colours): {own[:3]}")
+    for violation in violations:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
         problems.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
                         f"{violation['help']} — {targets}")

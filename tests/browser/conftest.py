@@ -101,9 +101,16 @@ class PageVisit:
         through auto, light and dark (pydata-sphinx-theme's cycleMode)."""
         for _ in range(3):
             if self.page.evaluate("() => document.documentElement.dataset.theme") == "dark":
-                return
+                break
             self.page.locator(".theme-switch-button").first.click()
-        raise AssertionError("the colour-mode button never switched the page to dark mode")
+        else:
+            raise AssertionError("the colour-mode button never switched the page to dark mode")
+        # Then as a reader reads on: the pointer and focus leave the button (its "Color mode"
+        # tooltip goes), and the theme's colour transitions finish.
+        self.page.mouse.move(0, VIEWPORT_HEIGHT.get(1280, 900) - 1)
+        self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        self.page.wait_for_function("() => document.querySelectorAll('.tooltip').length === 0"
+                                    " && document.getAnimations().every(a => a.playState !== 'running')")
 
     def close(self) -> None:
         self.context.close()

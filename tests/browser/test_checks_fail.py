@@ -90,12 +90,14 @@ def test_axe_reports_violations(visit, fixture_server):
     assert {problem.split()[0] for problem in axe_problems(page, rules=["color-contrast"])} == {"color-contrast"}
 
 
-def test_math_contrast_is_checked_though_axe_skips_the_formulas(visit, fixture_server):
-    problems = axe_problems(visit("faint_math.html", base=fixture_server).page, rules=["color-contrast"])
-    assert len(problems) == 1 and problems[0].startswith("color-contrast (2 formulas): "), problems
+def test_math_and_code_contrast_is_checked_though_axe_skips_them(visit, fixture_server):
+    problems = axe_problems(visit("faint_math_and_code.html", base=fixture_server).page, rules=["color-contrast"])
+    assert len(problems) == 1 and problems[0].startswith("color-contrast (3 formulas or code colours): "), problems
     # WCAG: #c8c8c8 has relative luminance 0.578, so (1 + 0.05) / (0.578 + 0.05) = 1.67
     assert "math contrast 1.67:1 < 4.5:1 (rgb(200, 200, 200) on rgb(255, 255, 255)): η" in problems[0]
     assert "math drawn in two colours (rgb(34, 34, 34), rgb(208, 208, 255)): θ=5" in problems[0]
+    # #bbbbbb: luminance 0.497; #f8f8f8: 0.939, so (0.939 + 0.05) / (0.497 + 0.05) = 1.81
+    assert "code contrast 1.81:1 < 4.5:1 (rgb(187, 187, 187) on rgb(248, 248, 248)): # a comment" in problems[0]
 
 
 def test_licence_check_reports_a_footer_without_licences(visit, fixture_server):
