@@ -230,10 +230,10 @@ def code_problems(page) -> list[str]:
 
 # --- 5. accessibility ---------------------------------------------------------------------
 
-# The contrast of typeset math and highlighted code, measured here instead of by axe-core:
-# KaTeX draws a formula as a tree of spans (8,400 on chapter 5) and Pygments a line of code
-# as a span per token, and axe's color-contrast rule measures each span on its own (on that
-# page, 60% of the rule's time). Their colours are plain (no images, shadows or overlaps
+# The contrast of typeset math and code, measured here instead of by axe-core: KaTeX draws
+# a formula as a tree of spans (8,400 on chapter 5), Pygments a line of code and Sphinx an
+# API signature as a span per token, and axe's color-contrast rule measures each span on
+# its own (60% of the rule's time on chapter 5). Their colours are plain (no images, shadows or overlaps
 # behind them), so WCAG's formula applies directly: the text colour (blended, if
 # translucent) against the backgrounds behind it (translucent ones blended over the first
 # opaque one; white if none is) must reach 4.5:1. A formula is drawn in one colour (the
@@ -269,9 +269,11 @@ _MATH_AND_CODE_CONTRAST_JS = """() => {
     else if (odd) problems.push(`math drawn in two colours (${colour}, ${getComputedStyle(odd).color}): ${text}`);
   }
   const pairs = new Set();
-  for (const block of document.querySelectorAll('div.highlight pre')) {  // the code, not its copy button
+  // Code: highlighted blocks (not their copy buttons) and the API's signatures.
+  for (const block of document.querySelectorAll('div.highlight pre, dt.sig')) {
     for (const e of [block, ...block.querySelectorAll('*')]) {
       if (![...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
+      if (e.closest('a.headerlink')) continue;  // the permalink, shown on hover only (axe skips it too)
       const [ratio, colours] = contrast(getComputedStyle(e).color, e);
       if (ratio < 4.5 && !pairs.has(colours)) {
         pairs.add(colours);
@@ -286,21 +288,24 @@ _MATH_AND_CODE_CONTRAST_JS = """() => {
 def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     """Every axe-core violation, of any impact (of the named ``rules`` only, if given), one
     line per rule with its first targets. axe's color-contrast rule leaves typeset math and
-    highlighted code to ``_MATH_AND_CODE_CONTRAST_JS``; every other rule sees the whole page."""
+    highlighted code to ``_MATH_AND_CODE_CONTRAST_JS``."""
     from axe_playwright_python.sync_playwright import Axe
 
     def run(context: dict | None, options: dict) -> list[dict]:
         return Axe().run(page, context=context, options={"resultTypes": ["violations"]} | options).response[
             "violations"]
 
+    # KaTeX's drawing of a formula (.katex-html) is hidden from screen readers, which read its
+    # MathML (.katex-mathml) instead: axe's rules check the MathML and the rest of the page.
+    drawn_math = [".katex-html"]
     violations = []
     if rules is None:
-        violations += run(None, {"rules": {"color-contrast": {"enabled": False}}})
+        violations += run({"exclude": [drawn_math]}, {"rules": {"color-contrast": {"enabled": False}}})
     elif others := [rule for rule in rules if rule != "color-contrast"]:
-        violations += run(None, {"runOnly": {"type": "rule", "values": others}})
+        violations += run({"exclude": [drawn_math]}, {"runOnly": {"type": "rule", "values": others}})
     problems = []
     if rules is None or "color-contrast" in rules:
-        violations += run({"exclude": [[".katex-html"], ["div.highlight"]]},
+        violations += run({"exclude": [drawn_math, ["div.highlight pre"], ["dt.sig"]]},
                           {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
         if own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS):
             problems.append(f"color-contrast ({len(own)} formulas or code colours): {own[:3]}")
@@ -309,6 +314,31 @@ def axe_problems(page, rules: list[str] | None = None) -> list[str]:
         problems.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
                         f"{violation['help']} — {targets}")
     return problems
+
+
+# --- 6b. images and links load -----------------------------------------------------------
+
+def image_problems(page) -> list[str]:
+    """Images that did not load (scrolled to the end first, so lazy ones load too)."""
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy images load too
+    sizes = page.evaluate("""() => Array.from(document.images).map(img => ({src: img.currentSrc || img.src,
+        complete: img.complete, width: img.naturalWidth, height: img.naturalHeight}))""")
+    return [f"image did not load: {s['src'][:80]}" for s in sizes
+            if not (s["complete"] and s["width"] > 0 and s["height"] > 0)]
+
+
+def link_problems(page, server: str, site: Path) -> list[str]:
+    """Links within the site (served from ``site`` at ``server``) that lead to no page."""
+    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+    missing = []
+    for href in hrefs:
+        if not href.startswith(server):
+            continue
+        path = urlparse(href).path.lstrip("/")
+        target = site / path / "index.html" if path.endswith("/") or not path else site / path
+        if not target.exists():
+            missing.append(f"link to a missing page: {href}")
+    return missing
 
 
 # --- 7. licence ---------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from checks import (
     book_style,
     code_problems,
     figure_problems,
+    image_problems,
     licence_problems,
+    link_problems,
     looks_like_a_path,
     math_problems,
     sideways_problems,
@@ -100,6 +102,13 @@ def test_math_and_code_contrast_is_checked_though_axe_skips_them(visit, fixture_
     assert "code contrast 1.81:1 < 4.5:1 (rgb(187, 187, 187) on rgb(248, 248, 248)): # a comment" in problems[0]
 
 
+def test_image_and_link_checks_report_what_does_not_load(visit, fixture_server):
+    page = visit("broken_links.html", base=fixture_server).page
+    assert image_problems(page) == [f"image did not load: {fixture_server}missing-figure.png"]
+    assert link_problems(page, fixture_server, FIXTURES) == [
+        f"link to a missing page: {fixture_server}no-such-chapter.html"]
+
+
 def test_licence_check_reports_a_footer_without_licences(visit, fixture_server):
     assert licence_problems(visit("wide.html", base=fixture_server).page) == [
         "footer does not name the text's licence (CC BY 4.0)",
@@ -116,6 +125,7 @@ def test_clean_fixture_passes_every_check(visit, fixture_server, mode):
     assert sideways_problems(page, tables=True) == []
     assert axe_problems(page) == []
     assert licence_problems(page) == []
+    assert image_problems(page) == [] and link_problems(page, fixture_server, FIXTURES) == []
     assert sideways_problems(visit("clean.html", width=390, base=fixture_server).page) == []
 
 

@@ -11,12 +11,14 @@ On every page of the table of contents (and on the single-page build where it ap
   theme's button) the dark colour mode; typeset math reaches 4.5:1 contrast in both;
 * the footer names the licences of the text and the code.
 
-Full-page screenshots of every chapter at both widths go to ``test-artifacts/``.
+Full-page screenshots of every chapter at both widths go to ``test-artifacts/`` (``test-artifacts/zh``
+for the Chinese site; ``MOMENTUM_SCREENSHOTS=0`` takes none).
 ``test_checks_fail.py`` shows each of these checks failing on a broken fixture page.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,7 +35,9 @@ from sites import ARTIFACTS, CHAPTER_PAGES, PAGES, SINGLE_PAGE, SITE
 
 
 def screenshot(page, path: str, width: int) -> None:
-    if path in CHAPTER_PAGES:
+    """A full-page screenshot of a chapter, for a person to look at (MOMENTUM_SCREENSHOTS=0: none;
+    each costs Chromium about 2 s of CPU on a long chapter)."""
+    if path in CHAPTER_PAGES and os.environ.get("MOMENTUM_SCREENSHOTS", "1") != "0":
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}-{width}.png"), full_page=True)
 

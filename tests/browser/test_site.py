@@ -15,29 +15,8 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from checks import math_problems
+from checks import image_problems, link_problems, math_problems
 from sites import PAGES, SITE
-
-
-def image_problems(page) -> list[str]:
-    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy images load too
-    sizes = page.evaluate("""() => Array.from(document.images).map(img => ({src: img.currentSrc || img.src,
-        complete: img.complete, width: img.naturalWidth, height: img.naturalHeight}))""")
-    return [f"image did not load: {s['src'][:80]}" for s in sizes
-            if not (s["complete"] and s["width"] > 0 and s["height"] > 0)]
-
-
-def link_problems(page, server: str) -> list[str]:
-    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
-    missing = []
-    for href in hrefs:
-        if not href.startswith(server):
-            continue
-        path = urlparse(href).path.lstrip("/")
-        target = SITE / path / "index.html" if path.endswith("/") or not path else SITE / path
-        if not target.exists():
-            missing.append(f"link to a missing page: {href}")
-    return missing
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -48,7 +27,7 @@ def test_page_works_offline(visit, server, path):
     problems = [f"request outside the site: {url}" for url in visited.blocked]
     problems += [f"failed request: {failure}" for failure in visited.failed]
     problems += [f"console error: {error}" for error in visited.errors]
-    problems += math_problems(visited.page) + image_problems(visited.page) + link_problems(visited.page, server)
+    problems += math_problems(visited.page) + image_problems(visited.page) + link_problems(visited.page, server, SITE)
     assert problems == []
 
 
