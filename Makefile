@@ -19,9 +19,12 @@ CHROMIUM := /usr/bin/chromium
 SUDO    = $(if $(filter 0,$(shell id -u)),,sudo -E)
 PORT   ?= 8000
 COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
+# Two targets at once (make's own jobs, each target's output kept together): parts of the
+# suite that each keep one core busy, on a 2-core machine.
+SIDE_BY_SIDE := --no-print-directory -j2 --output-sync=target
 
 .DEFAULT_GOAL := book
-.PHONY: book test unit notebooks build-check browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve handouts handouts-en handouts-zh handouts-check student
+.PHONY: book test unit notebooks build-check browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve screenshots handouts handouts-en handouts-zh handouts-check student
 
 # --- set-up -----------------------------------------------------------------------
 # A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
@@ -119,7 +122,10 @@ book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
-test: lint unit notebooks build-check translations-check browser pdf handouts-check lab-test
+# The last two parts side by side: the JupyterLab test leaves a core idle about a third of
+# its minute (-o: build-check and notebooks, phony, have just run and are not run again).
+test: lint unit notebooks build-check translations-check browser pdf
+	$(MAKE) $(SIDE_BY_SIDE) -o build-check -o notebooks handouts-check lab-test
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(TEST_SETUP)
@@ -175,28 +181,35 @@ $(COMMITTED_OUTPUTS): _config.yml
 singlehtml: build-check
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
 
-# The built site in headless Chromium, offline; screenshots go to test-artifacts/.
-# The Chinese edition gets the same per-page reader checks (MOMENTUM_SITE=_build/html/zh):
-# laptop (light and dark mode), phone, footer; test_chinese_edition.py checks every Chinese
-# page offline (console errors, failed and outside requests, math, images, links). Its
-# screenshots are left out here (MOMENTUM_SCREENSHOTS=0; run that line without it to get
-# them in test-artifacts/zh): the English ones show the same layout.
+# The built site in headless Chromium, offline. The Chinese edition gets the same per-page
+# reader checks (MOMENTUM_SITE=_build/html/zh): laptop (light and dark mode), phone,
+# footer; test_chinese_edition.py checks every Chinese page offline (console errors,
+# failed and outside requests, math, images, links). Idle workers take over queued tests
+# (worksteal), so both finish together.
+BROWSER_WORKERS := -n 2 --dist worksteal
 browser: build-check singlehtml slides $(CHROMIUM) $(CJK_FONTS)
-	$(VENV)/bin/pytest tests/browser -n 2
-	MOMENTUM_SITE=_build/html/zh MOMENTUM_SCREENSHOTS=0 $(VENV)/bin/pytest tests/browser/test_readers.py \
-	  tests/browser/test_site.py -n 2 -k "test_on_a_laptop or test_on_a_phone or test_footer"
+	$(VENV)/bin/pytest tests/browser $(BROWSER_WORKERS)
+	MOMENTUM_SITE=_build/html/zh $(VENV)/bin/pytest tests/browser/test_readers.py tests/browser/test_site.py \
+	  $(BROWSER_WORKERS) -k "test_on_a_laptop or test_on_a_phone or test_footer"
+
+# Full-page screenshots of every chapter at 1280 and 390 px, in both editions, to look at:
+# test-artifacts/ and test-artifacts/zh (the reader checks run too). After make book.
+screenshots: $(TEST_SETUP) $(CHROMIUM) $(CJK_FONTS)
+	MOMENTUM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_readers.py $(BROWSER_WORKERS) \
+	  -k "test_on_a_laptop or test_on_a_phone"
+	MOMENTUM_SITE=_build/html/zh MOMENTUM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_readers.py \
+	  $(BROWSER_WORKERS) -k "test_on_a_laptop or test_on_a_phone"
 
 # The print edition, _build/momentum.pdf: the single page reshaped into a book (title page,
 # contents with page numbers, bookmarks, page labels, solutions at the end) and printed by
 # Chromium (tools/print_pdf.py, assets/theme/print.css), then read back by tests/pdf.
 # The Chinese print edition, _build/momentum-zh.pdf, from the Chinese single page (CJK fonts
 # from Debian's fonts-noto-cjk, embedded), read back by the same checks.
-# The two editions print side by side (EDITIONS_AT_ONCE): each step is a single process.
+# The two editions print side by side: each step is a single process.
 # The checks run in one pytest process: reading the PDF's text (pdf_checks.Book) is spread
 # over the cores already, and pytest-xdist would read it once per worker.
-EDITIONS_AT_ONCE := --no-print-directory -j2 --output-sync=target
 pdf: singlehtml $(CHROMIUM) $(CJK_FONTS)
-	$(MAKE) $(EDITIONS_AT_ONCE) pdf-en pdf-zh
+	$(MAKE) $(SIDE_BY_SIDE) pdf-en pdf-zh
 
 pdf-en:
 	$(PY) tools/print_pdf.py
@@ -229,7 +242,7 @@ slides-serve: $(SLIDES)
 # (Playwright: the test set-up). Then the Chinese edition's sheets, in _build/handouts/zh
 # (one more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh).
 handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM) $(CJK_FONTS)
-	$(MAKE) $(EDITIONS_AT_ONCE) handouts-en handouts-zh
+	$(MAKE) $(SIDE_BY_SIDE) handouts-en handouts-zh
 
 handouts-en:
 	$(PY) tools/handouts.py

@@ -2,7 +2,8 @@
 book` doing every set-up step: virtual environment, packages, MathJax, then executing
 every notebook and running Sphinx), then `make book` again in the warm working tree, and
 `make test`; with the time of every set-up step, of every chapter and of every stage of
-the suite. Targets on a 2-core machine: fresh clone to site < 2 min, tests < 5 min.
+the suite. Targets on a 2-core machine: fresh clone to site < 2 min; `make test` < 15 min
+(CI's limit, on a fresh clone; the suite is meant to stay well under it).
 
 The fresh clone is a copy, in a temporary folder, of the files a clone of this working
 tree would hold (`git ls-files`: committed files with their working-tree changes, and
@@ -45,10 +46,16 @@ TEST_STAGES = {
     "ruff check": "lint (ruff)",
     "pytest tests -n": "unit and property tests",
     "--nbval": "nbval: every chapter re-executed",
-    "build_book.py --config": "book build, -W (committed outputs)",
+    "build_book.py --config": "both editions built, -W (committed outputs)",
+    "--custom-builder gettext": "translation catalogues in step",
     "--builder singlehtml": "single-page build",
-    "pytest tests/browser": "browser tests (Chromium)",
-    "print_pdf.py": "PDF (print)",
+    "build_slides.py": "slides",
+    "pytest tests/browser": "browser tests, both editions (Chromium)",
+    "pdf-en pdf-zh": "print editions, both (print, read back)",
+    "handouts-en handouts-zh": "handouts, both editions",
+    "pytest tests/handouts": "handouts read back",
+    '-e ".[lab]"': "JupyterLab (set-up, headless)",  # on a fresh clone, the set-up comes first
+    "tests/lab": "JupyterLab (set-up, headless)",
 }
 EXECUTED = re.compile(r"(\S+\.ipynb): Executed notebook in ([\d.]+) seconds")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -164,8 +171,8 @@ def main() -> list[Result]:
         print(f"  {stage:40s} {seconds:6.1f} s")
     print("(each chapter is executed once in make test, by nbval; the book build renders the committed outputs "
           "that nbval has just checked)")
-    results.append(Result("`make test` (warm; lint, unit, nbval, build, browser, PDF)", f"{test_time:.0f} s",
-                          "< 300 s", test_time < 300))
+    results.append(Result("`make test` (warm; lint, unit, nbval, both editions: builds, browser, PDF, handouts; "
+                          "slides, JupyterLab)", f"{test_time:.0f} s", "< 900 s", test_time < 900))
     return results
 
 

@@ -11,8 +11,8 @@ On every page of the table of contents (and on the single-page build where it ap
   theme's button) the dark colour mode; typeset math reaches 4.5:1 contrast in both;
 * the footer names the licences of the text and the code.
 
-Full-page screenshots of every chapter at both widths go to ``test-artifacts/`` (``test-artifacts/zh``
-for the Chinese site; ``MOMENTUM_SCREENSHOTS=0`` takes none).
+With ``MOMENTUM_SCREENSHOTS=1`` (``make screenshots``), full-page screenshots of every chapter
+at both widths go to ``test-artifacts/`` (``test-artifacts/zh`` for the Chinese site).
 ``test_checks_fail.py`` shows each of these checks failing on a broken fixture page.
 """
 
@@ -35,16 +35,22 @@ from sites import ARTIFACTS, CHAPTER_PAGES, PAGES, SINGLE_PAGE, SITE
 
 
 def screenshot(page, path: str, width: int) -> None:
-    """A full-page screenshot of a chapter, for a person to look at (MOMENTUM_SCREENSHOTS=0: none;
-    each costs Chromium about 2 s of CPU on a long chapter)."""
-    if path in CHAPTER_PAGES and os.environ.get("MOMENTUM_SCREENSHOTS", "1") != "0":
+    """A full-page screenshot of a chapter, for a person to look at, with MOMENTUM_SCREENSHOTS=1
+    (`make screenshots`; each costs Chromium 2-4 s of CPU on a long chapter, so `make test`
+    takes none)."""
+    if path in CHAPTER_PAGES and os.environ.get("MOMENTUM_SCREENSHOTS") == "1":
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}-{width}.png"), full_page=True)
 
 
 # One visit per page and width (laptop, phone): every check that view needs.
 
-@pytest.mark.parametrize("path", PAGES)
+# The longest checks first (the biggest pages: most elements for axe-core), so that the
+# workers of a parallel run finish together.
+BIGGEST_FIRST = sorted(PAGES, key=lambda path: -(SITE / path).stat().st_size) if SITE.is_dir() else PAGES
+
+
+@pytest.mark.parametrize("path", BIGGEST_FIRST)
 def test_on_a_laptop(visit, path):
     """1280 px, light mode: no raw syntax, readable figures, nothing sideways (every table and
     code cell fits), no accessibility violation. Then dark mode, switched on with the theme's
