@@ -182,15 +182,14 @@ singlehtml: build-check
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
 
 # The built site in headless Chromium, offline. The Chinese edition gets the same per-page
-# reader checks (MOMENTUM_SITE=_build/html/zh): laptop (light and dark mode), phone,
-# footer; test_chinese_edition.py checks every Chinese page offline (console errors,
-# failed and outside requests, math, images, links). Idle workers take over queued tests
-# (worksteal), so both finish together.
+# reader checks (MOMENTUM_SITE=_build/html/zh): laptop (light and dark mode, offline, math,
+# images, links), phone, footer. Idle workers take over queued tests (worksteal), so both
+# finish together.
 BROWSER_WORKERS := -n 2 --dist worksteal
 browser: build-check singlehtml slides $(CHROMIUM) $(CJK_FONTS)
 	$(VENV)/bin/pytest tests/browser $(BROWSER_WORKERS)
-	MOMENTUM_SITE=_build/html/zh $(VENV)/bin/pytest tests/browser/test_readers.py tests/browser/test_site.py \
-	  $(BROWSER_WORKERS) -k "test_on_a_laptop or test_on_a_phone or test_footer"
+	MOMENTUM_SITE=_build/html/zh $(VENV)/bin/pytest tests/browser/test_readers.py $(BROWSER_WORKERS) \
+	  -k "test_on_a_laptop or test_on_a_phone or test_footer"
 
 # Full-page screenshots of every chapter at 1280 and 390 px, in both editions, to look at:
 # test-artifacts/ and test-artifacts/zh (the reader checks run too). After make book.

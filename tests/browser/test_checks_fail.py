@@ -109,6 +109,13 @@ def test_image_and_link_checks_report_what_does_not_load(visit, fixture_server):
         f"link to a missing page: {fixture_server}no-such-chapter.html"]
 
 
+def test_visit_records_what_would_fail_offline(visit, fixture_server):
+    visited = visit("not_offline.html", base=fixture_server)
+    assert visited.blocked == ["https://cdn.example.org/library.js"]
+    assert f"{fixture_server}missing-style.css: HTTP 404" in visited.failed  # (and the blocked script, aborted)
+    assert any("undefinedFunctionOfAPage" in error for error in visited.errors), visited.errors
+
+
 def test_licence_check_reports_a_footer_without_licences(visit, fixture_server):
     assert licence_problems(visit("wide.html", base=fixture_server).page) == [
         "footer does not name the text's licence (CC BY 4.0)",

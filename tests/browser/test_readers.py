@@ -2,6 +2,8 @@
 
 On every page of the table of contents (and on the single-page build where it applies):
 
+* it works offline: no console error, no failed request, none outside the site; math
+  typeset, every image loaded, every internal link resolves;
 * no raw TeX, Markdown or MyST syntax in the visible text outside code and typeset math;
 * every figure has alt text that says something (not a file path), a numbered caption,
   opens full size on click, and its text renders at >= 11 px (laptop) / >= 8 px (phone);
@@ -26,7 +28,9 @@ from checks import (
     axe_problems,
     code_problems,
     figure_problems,
+    image_problems,
     licence_problems,
+    link_problems,
     math_problems,
     sideways_problems,
     visible_text_problems,
@@ -51,15 +55,24 @@ BIGGEST_FIRST = sorted(PAGES, key=lambda path: -(SITE / path).stat().st_size) if
 
 
 @pytest.mark.parametrize("path", BIGGEST_FIRST)
-def test_on_a_laptop(visit, path):
+def test_on_a_laptop(visit, server, path):
     """1280 px, light mode: no raw syntax, readable figures, nothing sideways (every table and
-    code cell fits), no accessibility violation. Then dark mode, switched on with the theme's
+    code cell fits); scrolled to the end (lazy images and explorers load), the page works
+    offline (no console error, failed or outside request), math typeset, images loaded,
+    links resolve; no accessibility violation. Then dark mode, switched on with the theme's
     button: axe-core's contrast rule (the only one that depends on the colour mode)."""
     visited = visit(path, width=1280)
     page = visited.page
     screenshot(page, path, 1280)
-    assert (visible_text_problems(page) + figure_problems(page, SITE, 1280)
-            + sideways_problems(page, tables=True) + code_problems(page) + axe_problems(page)) == []
+    problems = (visible_text_problems(page) + figure_problems(page, SITE, 1280)
+                + sideways_problems(page, tables=True) + code_problems(page))
+    problems += math_problems(page) + image_problems(page) + link_problems(page, server, SITE)
+    problems += [f"request outside the site: {url}" for url in visited.blocked]
+    problems += [f"failed request: {failure}" for failure in visited.failed]
+    problems += [f"console error: {error}" for error in visited.errors]
+    # (axe-core fetches the style sheets itself, resolving their @import against the page:
+    # its requests come after the page's own were counted.)
+    assert problems + axe_problems(page) == []
     visited.switch_to_dark()
     assert [f"dark mode: {problem}" for problem in axe_problems(page, rules=["color-contrast"])] == []
 
