@@ -238,8 +238,9 @@ slides-serve: $(SLIDES)
 # The book is built from the committed outputs with sphinx-exercise's hide_solutions on
 # (into _build/handouts-site); the solutions come from the site itself (_build/html). Each
 # chapter's Exercises section is cut out of the built pages and printed by Chromium
-# (Playwright: the test set-up). Then the Chinese edition's sheets, in _build/handouts/zh
-# (one more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh).
+# (Playwright: the test set-up). The Chinese edition's sheets, in _build/handouts/zh (one
+# more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh), are
+# made at the same time, side by side.
 handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM) $(CJK_FONTS)
 	$(MAKE) $(SIDE_BY_SIDE) handouts-en handouts-zh
 
