@@ -35,10 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SETUP_STAGES = {
     "-m venv .venv": "virtual environment (python -m venv)",
     "-c constraints.txt uv": "uv (installed by pip)",
-    'uv pip install --python .venv/bin/python --quiet -c constraints.txt -e ".[book]"': "book packages (uv)",
+    '-e ".[book]"': "book packages (uv)",
     "import matplotlib.pyplot": "matplotlib's font cache",
     "npm ci": "MathJax (npm ci, copy)",
     "tools/build_book.py": "book build (notebooks, Sphinx)",
+    "--language zh_CN": "Chinese edition (Sphinx, committed outputs)",
 }
 # How each stage of `make test` starts.
 TEST_STAGES = {
@@ -136,14 +137,18 @@ def fresh_book() -> Result:
     chapters = executed_chapters(output)
     notebooks = sum(seconds for _, seconds in chapters)
     build = dict(stages).get("book build (notebooks, Sphinx)", 0.0)
+    chinese = dict(stages).get("Chinese edition (Sphinx, committed outputs)", 0.0)
     print(f"fresh clone -> built site: {total:.1f} s (load average after: {os.getloadavg()[0]:.2f})")
     for stage, seconds in stages:
         print(f"  {stage:40s} {seconds:6.1f} s")
     print(f"    of the build: executing the {len(chapters)} notebooks {notebooks:.1f} s, "
           f"Sphinx and the rest {build - notebooks:.1f} s")
-    parts = f"set-up {total - build:.0f} s, notebooks {notebooks:.0f} s, Sphinx {build - notebooks:.0f} s"
-    return Result("fresh clone → built site (`make book`: set-up, every notebook executed)",
-                  f"{total:.0f} s ({parts})", "< 120 s", total < 120)
+    parts = (f"set-up {total - build - chinese:.0f} s, notebooks {notebooks:.0f} s, Sphinx {build - notebooks:.0f} s; "
+             f"Chinese edition {chinese:.0f} s")
+    # The English site within two minutes; the Chinese edition adds at most 30 s (issue 16).
+    return Result("fresh clone → built site, both editions (`make book`: set-up, every notebook executed)",
+                  f"{total:.0f} s ({parts})", "English < 120 s, Chinese ≤ 30 s more",
+                  total - chinese < 120 and chinese <= 30)
 
 
 def main() -> list[Result]:
