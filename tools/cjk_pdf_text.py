@@ -20,6 +20,12 @@ BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.DOTALL)
 HEX = re.compile(r"<([0-9A-Fa-f]+)>")
 
 
+def radicals_in(text: str) -> list[str]:
+    """The radicals (``RADICALS``) that ``text`` holds, each once, in code-point order: none
+    in a PDF's text once ``fix_cjk_text`` has run (tests/pdf, tests/handouts)."""
+    return sorted({character for character in text if ord(character) in RADICALS})
+
+
 def radical_characters(font: Path = CJK_FONT) -> dict[int, int]:
     """{radical's code point: the character's} from the simplified-Chinese face's own cmap
     (the two share a glyph), else Unicode's compatibility mapping (NFKC)."""

@@ -24,6 +24,7 @@ import yaml
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from build_book import edition_settings
+from cjk_pdf_text import radicals_in
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -276,7 +277,7 @@ def test_pdf_pages_and_text(sheet):
     exercises = len(expected_labels(key))
     # The CJK fonts draw radicals and characters alike (⻚ U+2EDA and 页): the text must say
     # the characters (tools/handouts.py fixes the PDF's ToUnicode maps).
-    radicals = sorted({c for text in pdf_text(kind, key) for c in text if 0x2E80 <= ord(c) <= 0x2FDF})
+    radicals = radicals_in("".join(pdf_text(kind, key)))
     assert not radicals, f"radicals instead of characters in the PDF's text: {radicals}"
     if key == "book":  # each chapter on a page of its own
         assert len(members(key)) <= len(pages) <= 3 * exercises

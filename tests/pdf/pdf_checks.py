@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cjk_pdf_text import radicals_in
 from pypdf import PdfReader
 
 ROMAN = re.compile(r"^[ivxlcdm]+$")
@@ -22,7 +23,6 @@ TOP_BAND = 40  # points (14 mm): "the first lines of a page" are the text this c
 LOCAL = re.compile(r"127\.0\.0\.1|localhost|\[::1\]", re.IGNORECASE)
 
 
-RADICAL = re.compile("[\u2e80-\u2fdf]")  # CJK Radicals Supplement and Kangxi Radicals
 
 
 def _unify(text: str) -> str:
@@ -32,8 +32,8 @@ def _unify(text: str) -> str:
 def check_chinese_text_reads_as_characters(book: Book) -> list[str]:
     """Chinese text that a reader copies or searches reads as the characters drawn, not as
     the look-alike radicals Chromium names some glyphs by (tools/cjk_pdf_text.py)."""
-    return [f"page {index + 1}: radicals {sorted(set(found))[:8]} in the text layer"
-            for index, text in enumerate(book.texts) if (found := RADICAL.findall(text))]
+    return [f"page {index + 1}: radicals {found[:8]} in the text layer"
+            for index, text in enumerate(book.texts) if (found := radicals_in(text))]
 
 
 def normalise(text: str) -> str:
