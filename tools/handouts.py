@@ -47,7 +47,7 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_book import EDITION_SETTINGS, EDITION_SPHINX, edition_settings  # the editions' settings, in one place
+from build_book import EDITION_SETTINGS, edition_config, edition_settings  # the editions' settings, in one place
 from cjk_pdf_text import fix_cjk_text, radical_characters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,22 +162,14 @@ class Sheet:
 
 # --- 1. the two builds -------------------------------------------------------------------
 def variant_config(config: Path, hide_solutions: bool, target: Path, language: str = "en") -> Path:
-    """A copy of the book's configuration with sphinx-exercise's ``hide_solutions`` set, and
-    local extension folders made absolute (Jupyter Book resolves them from the file's folder);
-    for another edition than English, that edition's settings (tools/build_book.py)."""
-    settings = yaml.safe_load(config.read_text()) or {}
-    if language != "en":
-        settings = edition_settings(settings, language)
-        settings.setdefault("execute", {})["execute_notebooks"] = "off"
+    """A copy of the edition's configuration (tools/build_book.py's ``edition_config``) with
+    sphinx-exercise's ``hide_solutions`` set."""
+    settings = edition_config(config, language)
     sphinx = settings.setdefault("sphinx", {})
     extensions = sphinx.get("extra_extensions") or []
     if "sphinx_exercise" not in extensions:
         raise SystemExit(f"{config}: sphinx.extra_extensions has no sphinx_exercise; the handouts need it")
     sphinx.setdefault("config", {})["hide_solutions"] = hide_solutions
-    if language != "en":
-        sphinx["config"].update(language=language, **EDITION_SPHINX[language])
-    for name, folder in (sphinx.get("local_extensions") or {}).items():
-        sphinx["local_extensions"][name] = str((config.resolve().parent / folder).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
     return target
