@@ -233,13 +233,15 @@ def code_problems(page) -> list[str]:
 # The contrast of typeset math and code, measured here instead of by axe-core: KaTeX draws
 # a formula as a tree of spans (8,400 on chapter 5), Pygments a line of code and Sphinx an
 # API signature as a span per token, and axe's color-contrast rule measures each span on
-# its own (60% of the rule's time on chapter 5). Their colours are plain (no images, shadows or overlaps
-# behind them), so WCAG's formula applies directly: the text colour (blended, if
-# translucent) against the backgrounds behind it (translucent ones blended over the first
-# opaque one; white if none is) must reach 4.5:1. A formula is drawn in one colour (the
-# book never colours math); code is checked once per pair of colours. Folded content (a
-# solution) counts: its colours are the same when a reader unfolds it.
-_MATH_AND_CODE_CONTRAST_JS = """() => {
+# its own (60% of the rule's time on chapter 5). Their colours are plain (no images,
+# shadows or overlaps behind them), so WCAG's formula applies directly: the text colour
+# (blended, if translucent) against the backgrounds behind it (translucent ones blended over
+# the first opaque one; white if none is) must reach 4.5:1. A formula is drawn in one
+# colour (the book never colours math); code is checked once per pair of colours. Folded
+# content (a solution) counts: its colours are the same when a reader unfolds it.
+DRAWN_MATH = ".katex-html"  # hidden from screen readers, which read KaTeX's MathML instead
+CODE = ["div.highlight pre", "dt.sig"]  # highlighted blocks (not their copy buttons), API signatures
+_MATH_AND_CODE_CONTRAST_JS = """([math, code]) => {
   const rgba = c => { const v = (c.match(/[\\d.]+/g) || []).map(Number); return v.length === 3 ? [...v, 1] : v; };
   const blend = (top, under) => under.map((c, i) => top[i] * top[3] + c * (1 - top[3]));
   const luminance = v => v.slice(0, 3).map(c => c / 255)
@@ -261,7 +263,7 @@ _MATH_AND_CODE_CONTRAST_JS = """() => {
     return [(a + 0.05) / (b + 0.05), `${colour} on rgb(${under.map(Math.round).join(', ')})`];
   };
   const problems = [];
-  for (const formula of document.querySelectorAll('.katex-html')) {
+  for (const formula of document.querySelectorAll(math)) {
     const colour = getComputedStyle(formula).color, [ratio, colours] = contrast(colour, formula);
     const odd = [...formula.querySelectorAll('*')].find(e => getComputedStyle(e).color !== colour);
     const text = formula.closest('.katex').textContent.trim().slice(0, 40);
@@ -269,8 +271,7 @@ _MATH_AND_CODE_CONTRAST_JS = """() => {
     else if (odd) problems.push(`math drawn in two colours (${colour}, ${getComputedStyle(odd).color}): ${text}`);
   }
   const pairs = new Set();
-  // Code: highlighted blocks (not their copy buttons) and the API's signatures.
-  for (const block of document.querySelectorAll('div.highlight pre, dt.sig')) {
+  for (const block of document.querySelectorAll(code.join(', '))) {
     for (const e of [block, ...block.querySelectorAll('*')]) {
       if (![...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
       if (e.closest('a.headerlink')) continue;  // the permalink, shown on hover only (axe skips it too)
@@ -288,26 +289,24 @@ _MATH_AND_CODE_CONTRAST_JS = """() => {
 def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     """Every axe-core violation, of any impact (of the named ``rules`` only, if given), one
     line per rule with its first targets. axe's color-contrast rule leaves typeset math and
-    highlighted code to ``_MATH_AND_CODE_CONTRAST_JS``."""
+    code (``DRAWN_MATH``, ``CODE``) to ``_MATH_AND_CODE_CONTRAST_JS``; its other rules skip
+    only the drawn math (screen readers read the MathML, which they check)."""
     from axe_playwright_python.sync_playwright import Axe
 
     def run(context: dict | None, options: dict) -> list[dict]:
         return Axe().run(page, context=context, options={"resultTypes": ["violations"]} | options).response[
             "violations"]
 
-    # KaTeX's drawing of a formula (.katex-html) is hidden from screen readers, which read its
-    # MathML (.katex-mathml) instead: axe's rules check the MathML and the rest of the page.
-    drawn_math = [".katex-html"]
     violations = []
     if rules is None:
-        violations += run({"exclude": [drawn_math]}, {"rules": {"color-contrast": {"enabled": False}}})
+        violations += run({"exclude": [[DRAWN_MATH]]}, {"rules": {"color-contrast": {"enabled": False}}})
     elif others := [rule for rule in rules if rule != "color-contrast"]:
-        violations += run({"exclude": [drawn_math]}, {"runOnly": {"type": "rule", "values": others}})
+        violations += run({"exclude": [[DRAWN_MATH]]}, {"runOnly": {"type": "rule", "values": others}})
     problems = []
     if rules is None or "color-contrast" in rules:
-        violations += run({"exclude": [drawn_math, ["div.highlight pre"], ["dt.sig"]]},
+        violations += run({"exclude": [[selector] for selector in [DRAWN_MATH, *CODE]]},
                           {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
-        if own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS):
+        if own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS, [DRAWN_MATH, CODE]):
             problems.append(f"color-contrast ({len(own)} formulas or code colours): {own[:3]}")
     for violation in violations:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
@@ -316,7 +315,7 @@ def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     return problems
 
 
-# --- 6b. images and links load -----------------------------------------------------------
+# --- 6. images and links load ------------------------------------------------------------
 
 def image_problems(page) -> list[str]:
     """Images that did not load (scrolled to the end first, so lazy ones load too)."""

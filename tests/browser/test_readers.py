@@ -10,7 +10,7 @@ On every page of the table of contents (and on the single-page build where it ap
 * the page never scrolls sideways (code, math and tables scroll inside their own box),
   and at 1280 px every table and every code cell fits the article;
 * axe-core reports no accessibility violation, in the light and (switched on with the
-  theme's button) the dark colour mode; typeset math reaches 4.5:1 contrast in both;
+  theme's button) the dark colour mode; typeset math and code reach 4.5:1 contrast in both;
 * the footer names the licences of the text and the code.
 
 With ``MOMENTUM_SCREENSHOTS=1`` (``make screenshots``), full-page screenshots of every chapter
