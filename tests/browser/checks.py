@@ -286,6 +286,12 @@ _MATH_AND_CODE_CONTRAST_JS = """([math, code]) => {
 }"""
 
 
+_SET_DRAWN_MATH_ASIDE_JS = """selector => { window.__drawnMathAside = [...document.querySelectorAll(selector)]
+  .map(drawn => { const mark = document.createComment(''); drawn.replaceWith(mark); return [mark, drawn]; }); }"""
+_PUT_DRAWN_MATH_BACK_JS = """() => { for (const [mark, drawn] of window.__drawnMathAside) mark.replaceWith(drawn);
+  delete window.__drawnMathAside; }"""
+
+
 def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     """Every axe-core violation, of any impact (of the named ``rules`` only, if given), one
     line per rule with its first targets. axe's color-contrast rule leaves typeset math and
@@ -297,17 +303,25 @@ def axe_problems(page, rules: list[str] | None = None) -> list[str]:
         return Axe().run(page, context=context, options={"resultTypes": ["violations"]} | options).response[
             "violations"]
 
-    violations = []
-    if rules is None:
-        violations += run({"exclude": [[DRAWN_MATH]]}, {"rules": {"color-contrast": {"enabled": False}}})
-    elif others := [rule for rule in rules if rule != "color-contrast"]:
-        violations += run({"exclude": [[DRAWN_MATH]]}, {"runOnly": {"type": "rule", "values": others}})
-    problems = []
-    if rules is None or "color-contrast" in rules:
-        violations += run({"exclude": [[selector] for selector in [DRAWN_MATH, *CODE]]},
-                          {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
-        if own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS, [DRAWN_MATH, CODE]):
-            problems.append(f"color-contrast ({len(own)} formulas or code colours): {own[:3]}")
+    problems, violations = [], []
+    contrast = rules is None or "color-contrast" in rules
+    if contrast and (own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS, [DRAWN_MATH, CODE])):
+        problems.append(f"color-contrast ({len(own)} formulas or code colours): {own[:3]}")
+    # axe-core copies the whole DOM into its own tree before every run, excluded parts too;
+    # the drawn math is 44% of chapter 5's elements. It is taken out of the page while axe
+    # runs (each formula swapped for an empty comment) and put back afterwards: its runs
+    # take half the time, and see the page as a screen reader does.
+    page.evaluate(_SET_DRAWN_MATH_ASIDE_JS, DRAWN_MATH)
+    try:
+        if rules is None:
+            violations += run(None, {"rules": {"color-contrast": {"enabled": False}}})
+        elif others := [rule for rule in rules if rule != "color-contrast"]:
+            violations += run(None, {"runOnly": {"type": "rule", "values": others}})
+        if contrast:
+            violations += run({"exclude": [[selector] for selector in CODE]},
+                              {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+    finally:
+        page.evaluate(_PUT_DRAWN_MATH_BACK_JS)
     for violation in violations:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
         problems.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
