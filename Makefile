@@ -235,13 +235,18 @@ slides-serve: $(SLIDES)
 
 # Handouts (tools/handouts.py): per chapter and for the book, an exercise sheet without
 # answers and a solution sheet, HTML and PDF, in _build/handouts (index.html lists them).
-# The book is built from the committed outputs with sphinx-exercise's hide_solutions on
-# (into _build/handouts-site); the solutions come from the site itself (_build/html). Each
-# chapter's Exercises section is cut out of the built pages and printed by Chromium
-# (Playwright: the test set-up). The Chinese edition's sheets, in _build/handouts/zh (one
-# more build, with tools/build_book.py's zh_CN settings; solutions from _build/html/zh), are
-# made at the same time, side by side.
-handouts: $(TEST_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS) $(CHROMIUM) $(CJK_FONTS)
+# Each chapter's Exercises section is cut out of the website (_build/html), without its
+# solution blocks for the exercise sheets, and printed by Chromium (Playwright: the test
+# set-up). The Chinese edition's sheets, in _build/handouts/zh, are cut from _build/html/zh,
+# at the same time, side by side. Without a built site, the book is first built from its
+# committed outputs (as build-check builds it; `make book` executes the chapters too).
+# (The Chinese edition is built after the English: its page stands for both.)
+BOTH_EDITIONS := _build/html/zh/index.html
+$(BOTH_EDITIONS): | $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
+	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
+
+handouts: $(TEST_SETUP) $(CHROMIUM) $(CJK_FONTS) | $(BOTH_EDITIONS)
 	$(MAKE) $(SIDE_BY_SIDE) handouts-en handouts-zh
 
 handouts-en:

@@ -1,33 +1,32 @@
 """Handouts: exercise sheets without answers and solution sheets, per chapter and for the book.
 
 ``make handouts`` runs this script. The sheets come from the chapters themselves (one
-source), through sphinx-exercise's own build option, not through a collector of ours:
+source), cut out of the book's own website (``_build/html``, built by ``make book`` or
+``make build-check``), not through a collector of ours:
 
-1. The book is built from its committed outputs (no notebook is executed) into
-   ``_build/handouts-site/`` with sphinx-exercise's ``hide_solutions: true`` (every
-   ``{solution}`` directive is dropped from the build); the solutions come from the book's
-   own site, ``_build/html`` (built afresh beside the first if it is missing). So the
-   numbers (Exercise 4.2), titles, cross-references and typeset math are the book's own.
-2. Each chapter's "Exercises" section is cut out of its built page into a standalone
-   sheet, ``_build/handouts/exercises-04.html`` (from the hide_solutions build) and
-   ``solutions-04.html`` (from the site, each solution shown in full under its
-   exercise), and all chapters' sections into ``exercises-book.html`` and
-   ``solutions-book.html`` (each chapter on a new page). The sheets keep the site's CSS
-   and KaTeX fonts (copied beside them, so they read offline), drop its scripts, and
-   unlink references to pages that are not on the sheet.
-3. Debian's Chromium prints every sheet to PDF (A4, page numbers in the footer, PDF
+1. Each chapter's "Exercises" section is cut out of its built page into a standalone
+   sheet: ``solutions-04.html`` as the site shows it (each solution in full under its
+   exercise), ``exercises-04.html`` the same without sphinx-exercise's solution blocks
+   (``div.solution``); and all chapters' sections into ``exercises-book.html`` and
+   ``solutions-book.html`` (each chapter on a new page). So the numbers (Exercise 4.2),
+   titles, cross-references and typeset math are the book's own. (sphinx-exercise's
+   ``hide_solutions`` build option gives the same exercise sections, identical but for
+   white space in all 20 of both editions, at the cost of one more build of the book per
+   edition, 20-30 s each.) The sheets keep the site's CSS and KaTeX fonts (copied beside
+   them, so they read offline), drop its scripts, and unlink references to pages that are
+   not on the sheet.
+2. Debian's Chromium prints every sheet to PDF (A4, page numbers in the footer, PDF
    bookmarks from the headings), served on 127.0.0.1 with every other request blocked.
-4. ``_build/handouts/index.html`` lists the sheets.
+3. ``_build/handouts/index.html`` lists the sheets.
 
-``--language zh_CN`` makes the Chinese edition's sheets: the exercises build takes the
-edition's settings from tools/build_book.py (title, ``language``, toggle-button hints; the
-translations in locales/), the solutions come from ``_build/html/zh``, and the sheets, in
-``_build/handouts/zh/``, say their own words in Chinese ("练习：第 4 章 · …", "第 1 页，共 2 页")
+``--language zh_CN`` makes the Chinese edition's sheets from ``_build/html/zh`` (the
+edition's title and licence from tools/build_book.py's settings), in
+``_build/handouts/zh/``; they say their own words in Chinese ("练习：第 4 章 · …", "第 1 页，共 2 页")
 with the Noto CJK fonts; the PDFs' ToUnicode maps are corrected so that their text reads
 as the characters drawn (Chromium names some as the CJK radicals that share their glyph,
 ⻚ for 页, ⼀ for 一).
 
-Usage: python tools/handouts.py [--language en|zh_CN] [--reuse-build] [--no-pdf] [--book DIR] [--config FILE]
+Usage: python tools/handouts.py [--language en|zh_CN] [--site DIR] [--no-pdf] [--book DIR]
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ import argparse
 import html
 import re
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,16 +45,14 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_book import EDITION_SETTINGS, edition_config, edition_settings  # the editions' settings, in one place
+from build_book import EDITION_SETTINGS, edition_settings  # the editions' settings, in one place
 from cjk_pdf_text import fix_cjk_text, radical_characters
 
 ROOT = Path(__file__).resolve().parents[1]
-SITES = ROOT / "_build" / "handouts-site"
 OUTPUT = ROOT / "_build" / "handouts"
-CONFIG = ROOT / "_build" / "config-committed-outputs.yml"
 BOOK_KEY = "book"
-# sphinx-exercise's build option, per kind of sheet.
-HIDE_SOLUTIONS = {"exercises": True, "solutions": False}
+KINDS = ("exercises", "solutions")
+SOLUTION = "div.solution"  # sphinx-exercise's solution block (folded on the site)
 EXTERNAL = re.compile(r"^(https?:|mailto:|data:)", re.IGNORECASE)
 SECTION_TAG = re.compile(r"<(/?)section[\s>]")
 H1 = re.compile(r"<h1[\s>].*?</h1>", re.DOTALL)
@@ -160,48 +156,7 @@ class Sheet:
     pages: int | None = None
 
 
-# --- 1. the two builds -------------------------------------------------------------------
-def variant_config(config: Path, hide_solutions: bool, target: Path, language: str = "en") -> Path:
-    """A copy of the edition's configuration (tools/build_book.py's ``edition_config``) with
-    sphinx-exercise's ``hide_solutions`` set."""
-    settings = edition_config(config, language)
-    sphinx = settings.setdefault("sphinx", {})
-    extensions = sphinx.get("extra_extensions") or []
-    if "sphinx_exercise" not in extensions:
-        raise SystemExit(f"{config}: sphinx.extra_extensions has no sphinx_exercise; the handouts need it")
-    sphinx.setdefault("config", {})["hide_solutions"] = hide_solutions
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
-    return target
-
-
-def build_sites(book: Path, config: Path, sites: Path, kinds: list[str], language: str = "en") -> dict[str, Path]:
-    """Build the book once per kind of sheet in ``kinds`` (at once); {kind: built site folder}."""
-    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
-    runs = {}
-    for kind, hide in HIDE_SOLUTIONS.items():
-        if kind not in kinds:
-            continue
-        folder = sites / kind
-        shutil.rmtree(folder / "_build" / "html", ignore_errors=True)
-        variant = variant_config(config, hide, sites / f"config-{kind}.yml", language)
-        command = [jupyter_book, "build", str(book), "--config", str(variant), "--path-output", str(folder),
-                   "--builder", "html", "--all", "-W", "--keep-going"]
-        log = (sites / f"build-{kind}.log").open("w")
-        runs[kind] = (subprocess.Popen(command, cwd=book, stdout=log, stderr=subprocess.STDOUT), log, command)
-    failed = []
-    for kind, (process, log, command) in runs.items():
-        code = process.wait()
-        log.close()
-        if code:
-            failed.append(f"the {kind} build (hide_solutions: {HIDE_SOLUTIONS[kind]}) failed, exit code {code}: "
-                          f"{' '.join(command)}\n" + "".join(Path(log.name).read_text().splitlines(True)[-25:]))
-    if failed:
-        raise SystemExit("\n\n".join(failed) + f"\n(full logs: {sites}/build-*.log)")
-    return {kind: sites / kind / "_build" / "html" for kind in kinds}
-
-
-# --- 2. cutting the sheets out of the built pages ----------------------------------------
+# --- 1. cutting the sheets out of the built pages ----------------------------------------
 def toc_docnames(book: Path) -> list[str]:
     """Every page of the book in reading order, from _toc.yml."""
     toc = yaml.safe_load((book / "_toc.yml").read_text())
@@ -247,31 +202,34 @@ def heading_text(heading: Tag) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def chapters_with_exercises(book: Path, sites: dict[str, Path], language: str = "en") -> list[Chapter]:
+def without_solutions(section: str) -> str:
+    """A built "Exercises" section with sphinx-exercise's solution blocks taken out."""
+    fragment = BeautifulSoup(section, "html.parser")
+    for solution in fragment.select(SOLUTION):
+        solution.decompose()
+    return str(fragment)
+
+
+def chapters_with_exercises(book: Path, site: Path, language: str = "en") -> list[Chapter]:
     """The pages of the book (in reading order) that have an "Exercises" section holding
-    sphinx-exercise's exercises in every build, with their number and title."""
+    sphinx-exercise's exercises, with their number and title."""
     chapters = []
     for docname in toc_docnames(book):
-        found = {}
-        for kind, site in sites.items():
-            page_path = site / f"{docname}.html"
-            text = page_path.read_text(encoding="utf-8") if page_path.exists() else ""
-            section = cut_section(text, EXERCISES_ID)
-            if section is None or 'class="exercise' not in section:
-                break
-            found[kind] = (text, section)
-        if len(found) != len(sites):
+        page_path = site / f"{docname}.html"
+        text = page_path.read_text(encoding="utf-8") if page_path.exists() else ""
+        section = cut_section(text, EXERCISES_ID)
+        if section is None or 'class="exercise' not in section:
             continue
         # The page's title: the <h1> with a link mark (the theme's header repeats it without).
-        title = next((h1 for h1 in H1.findall(found["solutions"][0]) if "headerlink" in h1), "<h1></h1>")
+        title = next((h1 for h1 in H1.findall(text) if "headerlink" in h1), "<h1></h1>")
         h1 = BeautifulSoup(title, "html.parser").h1
         number_tag = h1.select_one(".section-number")
         stem = Path(docname).name
         chapters.append(Chapter(
             key=match[1] if (match := re.match(r"^(\d+)_", stem)) else stem, docname=docname,
             number=number_tag.get_text(strip=True).rstrip(".") if number_tag else "",
-            title=heading_text(h1) or stem, sections={kind: section for kind, (_, section) in found.items()},
-            language=language))
+            title=heading_text(h1) or stem,
+            sections={"exercises": without_solutions(section), "solutions": section}, language=language))
     return chapters
 
 
@@ -391,13 +349,13 @@ def site_stylesheets(site: Path, docname: str, copier: AssetCopier) -> list[str]
     return hrefs
 
 
-def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, book_title: str,
+def write_sheets(chapters: list[Chapter], site: Path, output: Path, book_title: str,
                  language: str = "en", colophon: str = "") -> list[Sheet]:
     words = WORDS[language]
+    copier = AssetCopier(site, output)
+    stylesheets = site_stylesheets(site, chapters[0].docname, copier)
     sheets = []
-    for kind, site in sites.items():
-        copier = AssetCopier(site, output)
-        stylesheets = site_stylesheets(site, chapters[0].docname, copier)
+    for kind in KINDS:
         name = words["kinds"][kind]
         groups = [(chapter.key, words["sheet"].format(kind=name, heading=chapter.heading), [chapter])
                   for chapter in chapters]
@@ -414,7 +372,7 @@ def write_sheets(chapters: list[Chapter], sites: dict[str, Path], output: Path, 
     return sheets
 
 
-# --- 3. PDF ------------------------------------------------------------------------------
+# --- 2. PDF ------------------------------------------------------------------------------
 def print_pdfs(sheets: list[Sheet], output: Path, book_title: str, language: str = "en") -> None:
     """Print every sheet with Debian's Chromium, offline (every request outside the local
     server is blocked and reported)."""
@@ -449,7 +407,7 @@ def print_pdfs(sheets: list[Sheet], output: Path, book_title: str, language: str
         sheet.pages = len(PdfReader(sheet.pdf).pages)
 
 
-# --- 4. index ----------------------------------------------------------------------------
+# --- 3. index ----------------------------------------------------------------------------
 def write_index(sheets: list[Sheet], chapters: list[Chapter], output: Path, book_title: str, pdf: bool,
                 language: str = "en") -> Path:
     words = WORDS[language]
@@ -492,18 +450,12 @@ td, th {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.8rem; text-align: lef
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--book", type=Path, default=ROOT, help="the book's folder (with _toc.yml)")
-    parser.add_argument("--config", type=Path, default=CONFIG,
-                        help="the configuration to build with (default: the committed-outputs one, no execution)")
     parser.add_argument("--language", default="en", choices=list(WORDS),
                         help="the edition: en (default) or zh_CN (the Chinese edition, sheets in _build/handouts/zh)")
-    parser.add_argument("--sites", type=Path, help="where the two builds go (default: _build/handouts-site, "
-                                                   "for zh_CN _build/handouts-site/zh)")
+    parser.add_argument("--site", type=Path, help="the built website the sheets are cut from (default: _build/html, "
+                                                  "for zh_CN _build/html/zh; `make book` or `make build-check`)")
     parser.add_argument("--output", type=Path, help="where the sheets go (default: _build/handouts, for zh_CN "
                                                     "_build/handouts/zh)")
-    parser.add_argument("--reuse-build", action="store_true", help="cut the sheets from the last builds in --sites")
-    parser.add_argument("--solutions-site", type=Path,
-                        help="a built site with the solutions shown (default: the book's own, _build/html or for "
-                             "zh_CN _build/html/zh, from `make book` or `make build-check`; built afresh if missing)")
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML sheets only")
     args = parser.parse_args(argv)
     language = args.language
@@ -511,32 +463,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--language {language}: tools/build_book.py has no settings for it "
                      f"(valid: en, {', '.join(EDITION_SETTINGS)})")
     edition = "" if language == "en" else language.split("_")[0]  # "zh", as in _build/html/zh
-    args.sites = args.sites or SITES / edition
+    site = args.site or ROOT / "_build" / "html" / edition
     args.output = args.output or OUTPUT / edition
-    args.solutions_site = args.solutions_site or ROOT / "_build" / "html" / edition
+    if not (site / "index.html").is_file():
+        parser.error(f"no built website in {site}: build the book first (make book, or make build-check)")
     started = time.perf_counter()
     book = args.book.resolve()
-    if args.reuse_build:
-        sites = {kind: args.sites / kind / "_build" / "html" for kind in HIDE_SOLUTIONS}
-        if not sites["solutions"].is_dir() and (args.solutions_site / "index.html").is_file():
-            sites["solutions"] = args.solutions_site  # the last run took the solutions from the site
-        missing = [str(site) for site in sites.values() if not site.is_dir()]
-        if missing:
-            parser.error(f"--reuse-build: no build in {', '.join(missing)}; run without --reuse-build first")
-    else:
-        # The book's own site already shows the solutions: only the exercises build is new.
-        reuse = (args.solutions_site / "index.html").is_file()
-        sites = build_sites(book, args.config.resolve(), args.sites.resolve(),
-                            ["exercises"] if reuse else list(HIDE_SOLUTIONS), language)
-        if reuse:
-            sites["solutions"] = args.solutions_site
-    built = time.perf_counter()
     settings = edition_settings(yaml.safe_load((book / "_config.yml").read_text()) or {}, language)
     book_title = settings.get("title", "")
     licence = re.sub(r"</?p>", "", (settings.get("html") or {}).get("extra_footer", "")).strip()
     colophon = WORDS[language]["colophon"].format(year=settings.get("copyright", ""),
                                                   author=html.escape(settings.get("author", "")), licence=licence)
-    chapters = chapters_with_exercises(book, sites, language)
+    chapters = chapters_with_exercises(book, site, language)
     if not chapters:
         raise SystemExit("no chapter has an Exercises section with sphinx-exercise exercises")
     # A fresh folder, but the other editions' sheets (_build/handouts/zh) stay.
@@ -546,16 +484,17 @@ def main(argv: list[str] | None = None) -> int:
             if path.name not in editions:
                 shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
     args.output.mkdir(parents=True, exist_ok=True)
-    sheets = write_sheets(chapters, sites, args.output, book_title, language, colophon)
+    sheets = write_sheets(chapters, site, args.output, book_title, language, colophon)
+    written = time.perf_counter()
     if not args.no_pdf:
         print_pdfs(sheets, args.output, book_title, language)
     index = write_index(sheets, chapters, args.output, book_title, pdf=not args.no_pdf, language=language)
     done = time.perf_counter()
     count = len(sheets) * (1 if args.no_pdf else 2)
     where = index.relative_to(ROOT) if index.is_relative_to(ROOT) else index
-    print(f"{count} handouts for {len(chapters)} chapters ({len(sheets[-1].exercises)} exercises) in {where.parent}: "
-          f"builds {built - started:.0f} s, sheets{'' if args.no_pdf else ' and PDFs'} {done - built:.0f} s; "
-          f"open {where}")
+    print(f"{count} handouts for {len(chapters)} chapters ({len(sheets[-1].exercises)} exercises) in {where.parent}, "
+          f"from {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}: sheets "
+          f"{written - started:.0f} s{'' if args.no_pdf else f', PDFs {done - written:.0f} s'}; open {where}")
     return 0
 
 
