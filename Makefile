@@ -24,7 +24,7 @@ COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 SIDE_BY_SIDE := --no-print-directory -j2 --output-sync=target
 
 .DEFAULT_GOAL := book
-.PHONY: book test unit notebooks build-check browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve screenshots handouts handouts-en handouts-zh handouts-check student
+.PHONY: book test unit notebooks build-check build-check-en build-check-zh browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve screenshots handouts handouts-en handouts-zh handouts-check student
 
 # --- set-up -----------------------------------------------------------------------
 # A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
@@ -122,10 +122,15 @@ book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
-# The last two parts side by side: the JupyterLab test leaves a core idle about a third of
-# its minute (-o: build-check and notebooks, phony, have just run and are not run again).
-test: lint unit notebooks build-check translations-check browser pdf
-	$(MAKE) $(SIDE_BY_SIDE) -o build-check -o notebooks handouts-check lab-test
+# In three parts after the first three. The builds side by side: each Sphinx build keeps one
+# core busy. Then the browser suite and the PDFs (each keeps both busy). Then the handouts and
+# the JupyterLab test side by side: that test leaves a core idle about a third of its minute.
+# (JUST_RAN: phony targets that have just run, not to be run again by the later parts.)
+JUST_RAN := -o notebooks -o build-check -o build-check-en -o build-check-zh -o singlehtml
+test: lint unit notebooks
+	$(MAKE) $(SIDE_BY_SIDE) -o notebooks build-check singlehtml slides translations-check
+	$(MAKE) --no-print-directory $(JUST_RAN) browser pdf
+	$(MAKE) $(SIDE_BY_SIDE) $(JUST_RAN) handouts-check lab-test
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(TEST_SETUP)
@@ -144,8 +149,11 @@ notebooks: $(TEST_SETUP)
 # The book build with warnings as errors. It renders the committed outputs, which
 # `notebooks` (nbval) has just re-executed and compared, instead of executing every
 # chapter a second time (`make book` always executes them).
-build-check: notebooks $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
+# The Chinese edition goes into the English site (_build/html/zh), so after it.
+build-check: build-check-zh
+build-check-en: notebooks $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
+build-check-zh: build-check-en
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
 # --- the Chinese edition ------------------------------------------------------------
@@ -178,7 +186,7 @@ $(COMMITTED_OUTPUTS): _config.yml
 # Every chapter on one page, _build/singlehtml (from the committed outputs, like
 # build-check, whose Sphinx environment it reuses): what the PDF prints, and what the
 # browser tests' print checks read.
-singlehtml: build-check
+singlehtml: build-check-en
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
 
 # The built site in headless Chromium, offline. The Chinese edition gets the same per-page
