@@ -189,23 +189,19 @@ $(COMMITTED_OUTPUTS): _config.yml
 singlehtml: build-check-en
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
 
-# The built site in headless Chromium, offline. The Chinese edition gets the same per-page
-# reader checks (MOMENTUM_SITE=_build/html/zh): laptop (light and dark mode, offline, math,
-# images, links), phone, footer. Idle workers take over queued tests (worksteal), so both
+# The built site in headless Chromium, offline; the per-page reader checks (laptop in light
+# and dark mode: offline, math, images, links, axe-core; phone; footer) visit both editions,
+# the Chinese in _build/html/zh. Idle workers take over queued tests (worksteal), so both
 # finish together.
 BROWSER_WORKERS := -n 2 --dist worksteal
 browser: build-check singlehtml slides $(CHROMIUM) $(CJK_FONTS)
 	$(VENV)/bin/pytest tests/browser $(BROWSER_WORKERS)
-	MOMENTUM_SITE=_build/html/zh $(VENV)/bin/pytest tests/browser/test_readers.py $(BROWSER_WORKERS) \
-	  -k "test_on_a_laptop or test_on_a_phone or test_footer"
 
 # Full-page screenshots of every chapter at 1280 and 390 px, in both editions, to look at:
 # test-artifacts/ and test-artifacts/zh (the reader checks run too). After make book.
 screenshots: $(TEST_SETUP) $(CHROMIUM) $(CJK_FONTS)
 	MOMENTUM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_readers.py $(BROWSER_WORKERS) \
 	  -k "test_on_a_laptop or test_on_a_phone"
-	MOMENTUM_SITE=_build/html/zh MOMENTUM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_readers.py \
-	  $(BROWSER_WORKERS) -k "test_on_a_laptop or test_on_a_phone"
 
 # The print edition, _build/momentum.pdf: the single page reshaped into a book (title page,
 # contents with page numbers, bookmarks, page labels, solutions at the end) and printed by

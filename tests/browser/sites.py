@@ -3,8 +3,8 @@
 The sites are folders named by environment variables (relative to the repository or
 absolute), so the suite can run against a private build:
 
-* ``MOMENTUM_SITE`` — the HTML build (default ``_build/html``; ``_build/html/zh`` is the
-  Chinese edition, on which `make browser` runs the per-page reader checks again);
+* ``MOMENTUM_SITE`` — the HTML build (default ``_build/html``, which holds the Chinese
+  edition in ``zh/``: the per-page reader checks visit the pages of both);
 * ``MOMENTUM_SINGLEHTML`` — the single-page build (default ``_build/singlehtml``);
 * ``MOMENTUM_HTML`` — the folder holding both editions, English and ``zh/`` (default
   ``_build/html``), served whole for the Chinese edition's checks.
@@ -21,8 +21,8 @@ SITE = ROOT / os.environ.get("MOMENTUM_SITE", "_build/html")
 SINGLEHTML = ROOT / os.environ.get("MOMENTUM_SINGLEHTML", "_build/singlehtml")
 EDITIONS = ROOT / os.environ.get("MOMENTUM_HTML", "_build/html")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Screenshots; the Chinese edition's (MOMENTUM_SITE=_build/html/zh) in test-artifacts/zh.
-ARTIFACTS = ROOT / "test-artifacts" / ("zh" if SITE.name == "zh" else "")
+# Screenshots; the Chinese edition's in test-artifacts/zh.
+ARTIFACTS = ROOT / "test-artifacts"
 # The single-page build writes the book to chapters/intro.html but links its assets
 # relative to the site root, so the browser is given that page at the root as book.html.
 SINGLE_PAGE = "book.html"
@@ -37,3 +37,7 @@ def toc_pages() -> list[str]:
 
 PAGES = toc_pages()
 CHAPTER_PAGES = [page for page in PAGES if re.match(r"chapters/\d\d_", page)]
+# The pages the reader checks visit: every page of each edition the site holds (the Chinese
+# edition in zh/, as `make book` builds it).
+CHINESE = "zh/"
+READER_PAGES = PAGES + ([CHINESE + page for page in PAGES] if (SITE / CHINESE / "index.html").exists() else [])

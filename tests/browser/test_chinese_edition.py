@@ -4,8 +4,7 @@ search that finds Chinese terms.
 
 The generic reader checks (offline, no console errors, math typeset, images and links,
 no raw TeX or Markdown, figures, no sideways scrolling at 390 px, axe-core in light and
-dark mode) run on the Chinese site too: `make browser` runs tests/browser/test_readers.py
-a second time with MOMENTUM_SITE=_build/html/zh.
+dark mode) visit the Chinese pages too (tests/browser/test_readers.py, READER_PAGES).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The site as a reader sees it, on a 1280-px laptop and a 390-px phone.
 
-On every page of the table of contents (and on the single-page build where it applies):
+On every page of the table of contents, in both editions (English, and the Chinese in
+``zh/``), and on the single-page build where it applies:
 
 * it works offline: no console error, no failed request, none outside the site; math
   typeset, every image loaded, every internal link resolves;
@@ -14,7 +15,7 @@ On every page of the table of contents (and on the single-page build where it ap
 * the footer names the licences of the text and the code.
 
 With ``MOMENTUM_SCREENSHOTS=1`` (``make screenshots``), full-page screenshots of every chapter
-at both widths go to ``test-artifacts/`` (``test-artifacts/zh`` for the Chinese site).
+at both widths go to ``test-artifacts/`` (``test-artifacts/zh/`` for the Chinese edition).
 ``test_checks_fail.py`` shows each of these checks failing on a broken fixture page.
 """
 
@@ -35,23 +36,24 @@ from checks import (
     sideways_problems,
     visible_text_problems,
 )
-from sites import ARTIFACTS, CHAPTER_PAGES, PAGES, SINGLE_PAGE, SITE
+from sites import ARTIFACTS, CHAPTER_PAGES, CHINESE, PAGES, READER_PAGES, SINGLE_PAGE, SITE
 
 
 def screenshot(page, path: str, width: int) -> None:
     """A full-page screenshot of a chapter, for a person to look at, with MOMENTUM_SCREENSHOTS=1
     (`make screenshots`; each costs Chromium 2-4 s of CPU on a long chapter, so `make test`
     takes none)."""
-    if path in CHAPTER_PAGES and os.environ.get("MOMENTUM_SCREENSHOTS") == "1":
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}-{width}.png"), full_page=True)
+    if path.removeprefix(CHINESE) in CHAPTER_PAGES and os.environ.get("MOMENTUM_SCREENSHOTS") == "1":
+        folder = ARTIFACTS / ("zh" if path.startswith(CHINESE) else "")
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{Path(path).stem}-{width}.png"), full_page=True)
 
 
 # One visit per page and width (laptop, phone): every check that view needs.
 
 # The longest checks first (the biggest pages: most elements for axe-core), so that the
 # workers of a parallel run finish together.
-BIGGEST_FIRST = sorted(PAGES, key=lambda path: -(SITE / path).stat().st_size) if SITE.is_dir() else PAGES
+BIGGEST_FIRST = sorted(READER_PAGES, key=lambda path: -(SITE / path).stat().st_size) if SITE.is_dir() else PAGES
 
 
 @pytest.mark.parametrize("path", BIGGEST_FIRST)
@@ -77,7 +79,7 @@ def test_on_a_laptop(visit, server, path):
     assert [f"dark mode: {problem}" for problem in axe_problems(page, rules=["color-contrast"])] == []
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", READER_PAGES)
 def test_on_a_phone(visit, path):
     """390 px: figure text still readable, and the page does not scroll sideways."""
     page = visit(path, width=390).page
@@ -94,5 +96,6 @@ def test_single_page_does_not_scroll_sideways_on_a_phone(visit, single_server):
     assert sideways_problems(visit(SINGLE_PAGE, width=390, base=single_server).page) == []
 
 
-def test_footer_names_both_licences(visit):
-    assert licence_problems(visit(PAGES[0]).page) == []
+@pytest.mark.parametrize("path", [path for path in READER_PAGES if path.removeprefix(CHINESE) == PAGES[0]])
+def test_footer_names_both_licences(visit, path):
+    assert licence_problems(visit(path).page) == []
