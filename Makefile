@@ -162,7 +162,7 @@ build-check-zh: build-check-en
 # paragraphs fuzzy, adds new ones, drops removed ones); then translate what is new or
 # fuzzy. `make test` fails until every message is translated (README, "The Chinese edition").
 GETTEXT := _build/gettext-build/_build/gettext
-gettext: $(BOOK_SETUP) $(COMMITTED_OUTPUTS)
+gettext: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	rm -rf $(GETTEXT)
 	$(VENV)/bin/jupyter-book build . --config $(COMMITTED_OUTPUTS) --path-output _build/gettext-build \
 	  --builder custom --custom-builder gettext -W --keep-going >/dev/null
