@@ -365,3 +365,47 @@ def licence_problems(page) -> list[str]:
     if "MIT" not in footer:
         problems.append("footer does not name the code's licence (MIT)")
     return problems
+
+
+# --- 8. the Chinese edition ---------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# The article's prose: without code, math, outputs, API signatures and the language link.
+_PROSE_JS = """() => {
+  const article = document.querySelector('main .bd-article') || document.body;
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll('pre, code, .katex, .math, .cell_output, .output, dt.sig, .edition-switch, '
+    + '.momentum-explorer, .citation, .bibtex, table').forEach(e => e.remove());
+  return copy.innerText;
+}"""
+# Latin words the Chinese footer keeps: names, not English.
+FOOTER_NAMES = {"Copyright", "CC", "BY", "MIT"}
+
+
+def chinese_share(text: str) -> float:
+    """Chinese characters against Latin words (a Chinese character is about a word)."""
+    cjk, latin = len(CJK.findall(text)), len(LATIN_WORD.findall(text))
+    return cjk / max(cjk + latin, 1)
+
+
+def chinese_edition_problems(page, server: str, site: Path, path: str, prose: bool = True) -> list[str]:
+    """A page of the Chinese edition (``zh/`` + ``path``, served at ``server`` from ``site``):
+    at least 60% of its prose in Chinese (if ``prose``: the bibliography lists works in their
+    own language), no English in the footer (tools/build_book.py's EDITION_SETTINGS), and a
+    language link to the same page in English, which links back."""
+    problems = []
+    if prose and (share := chinese_share(page.evaluate(_PROSE_JS))) < 0.6:
+        problems.append(f"only {share:.0%} of the prose is Chinese")
+    footer = page.locator("footer.bd-footer-content").inner_text()
+    if english := set(LATIN_WORD.findall(footer)) - FOOTER_NAMES:
+        problems.append(f"English in the footer ({sorted(english)}): {footer!r}")
+    link = page.locator("p.edition-switch a")
+    if not link.count() or link.get_attribute("hreflang") != "en":
+        return [*problems, "no language link to the English page (hreflang=en)"]
+    if (target := page.evaluate("() => document.querySelector('p.edition-switch a').href")) != server + path:
+        problems.append(f"the language link goes to {target}, not to {server + path}")
+    twin = site / path
+    if f'href="{"../" * path.count("/")}zh/{path}"' not in (twin.read_text() if twin.exists() else ""):
+        problems.append(f"{path} does not link back to zh/{path}")
+    return problems

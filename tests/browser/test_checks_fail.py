@@ -6,11 +6,14 @@ must pass every check."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from checks import (
     axe_problems,
     book_style,
+    chinese_edition_problems,
+    chinese_share,
     code_problems,
     figure_problems,
     image_problems,
@@ -149,3 +152,20 @@ def test_clean_fixture_passes_every_check(visit, fixture_server, mode):
 ])
 def test_alt_text_path_detection(alt, is_path):
     assert looks_like_a_path(alt) is is_path
+
+
+def test_chinese_share_counts_words():
+    assert chinese_share("动量法在病态问题上更快") == 1.0
+    assert chinese_share("The heavy ball is faster on ill-conditioned problems") == 0.0
+    assert 0.6 < chinese_share("重球法（heavy ball）在病态问题上更快") < 0.95
+
+
+def test_chinese_edition_check_reports_english_and_a_wrong_language_link(visit, fixture_server):
+    page = visit("zh/half_translated.html", base=fixture_server).page
+    problems = chinese_edition_problems(page, fixture_server, FIXTURES, "half_translated.html")
+    assert len(problems) == 4, problems
+    assert re.fullmatch(r"only \d+% of the prose is Chinese", problems[0]), problems[0]
+    assert problems[1].startswith("English in the footer (['By', 'Momentum', 'authors', 'book', 'the'])")
+    assert problems[2] == (f"the language link goes to {fixture_server}clean.html, "
+                           f"not to {fixture_server}half_translated.html")
+    assert problems[3] == "half_translated.html does not link back to zh/half_translated.html"

@@ -12,7 +12,9 @@ On every page of the table of contents, in both editions (English, and the Chine
   and at 1280 px every table and every code cell fits the article;
 * axe-core reports no accessibility violation, in the light and (switched on with the
   theme's button) the dark colour mode; typeset math and code reach 4.5:1 contrast in both;
-* the footer names the licences of the text and the code.
+* the footer names the licences of the text and the code;
+* a page of the Chinese edition reads in Chinese (prose and footer) and links to the same
+  page in English, which links back.
 
 With ``MOMENTUM_SCREENSHOTS=1`` (``make screenshots``), full-page screenshots of every chapter
 at both widths go to ``test-artifacts/`` (``test-artifacts/zh/`` for the Chinese edition).
@@ -27,6 +29,7 @@ from pathlib import Path
 import pytest
 from checks import (
     axe_problems,
+    chinese_edition_problems,
     code_problems,
     figure_problems,
     image_problems,
@@ -51,6 +54,8 @@ def screenshot(page, path: str, width: int) -> None:
 
 # One visit per page and width (laptop, phone): every check that view needs.
 
+BIBLIOGRAPHY = "chapters/references.html"  # lists the works in their own language
+
 # The longest checks first (the biggest pages: most elements for axe-core), so that the
 # workers of a parallel run finish together.
 BIGGEST_FIRST = sorted(READER_PAGES, key=lambda path: -(SITE / path).stat().st_size) if SITE.is_dir() else PAGES
@@ -61,8 +66,10 @@ def test_on_a_laptop(visit, server, path):
     """1280 px, light mode: no raw syntax, readable figures, nothing sideways (every table and
     code cell fits); scrolled to the end (lazy images and explorers load), the page works
     offline (no console error, failed or outside request), math typeset, images loaded,
-    links resolve; no accessibility violation. Then dark mode, switched on with the theme's
-    button: axe-core's contrast rule (the only one that depends on the colour mode)."""
+    links resolve; no accessibility violation; on a page of the Chinese edition, Chinese prose
+    and footer, and a language link to the same page in English. Then dark mode, switched on
+    with the theme's button: axe-core's contrast rule (the only one that depends on the
+    colour mode)."""
     visited = visit(path, width=1280)
     page = visited.page
     screenshot(page, path, 1280)
@@ -72,6 +79,9 @@ def test_on_a_laptop(visit, server, path):
     problems += [f"request outside the site: {url}" for url in visited.blocked]
     problems += [f"failed request: {failure}" for failure in visited.failed]
     problems += [f"console error: {error}" for error in visited.errors]
+    if path.startswith(CHINESE):  # the same page in English, and the prose in Chinese (but the bibliography's)
+        english = path.removeprefix(CHINESE)
+        problems += chinese_edition_problems(page, server, SITE, english, prose=english != BIBLIOGRAPHY)
     # (axe-core fetches the style sheets itself, resolving their @import against the page:
     # its requests come after the page's own were counted.)
     assert problems + axe_problems(page) == []
