@@ -37,7 +37,7 @@ SETUP_STAGES = {
     "-c constraints.txt uv": "uv (installed by pip)",
     '-e ".[book]"': "book packages (uv)",
     "import matplotlib.pyplot": "matplotlib's font cache",
-    "npm ci": "MathJax (npm ci, copy)",
+    "npm ci": "KaTeX and d3 (npm ci, copy)",
     "tools/build_book.py": "book build (notebooks, Sphinx)",
     "--language zh_CN": "Chinese edition (Sphinx, committed outputs)",
 }
@@ -47,16 +47,11 @@ TEST_STAGES = {
     "ruff check": "lint (ruff)",
     "pytest tests -n": "unit and property tests",
     "--nbval": "nbval: every chapter re-executed",
-    "build_book.py --config": "both editions built, -W (committed outputs)",
-    "--custom-builder gettext": "translation catalogues in step",
-    "--builder singlehtml": "single-page build",
-    "build_slides.py": "slides",
+    "build-check singlehtml slides translations-check": "builds side by side: both editions (-W, committed "
+                                                         "outputs), single page, slides, catalogues in step",
     "pytest tests/browser": "browser tests, both editions (Chromium)",
     "pdf-en pdf-zh": "print editions, both (print, read back)",
-    "handouts-en handouts-zh": "handouts, both editions",
-    "pytest tests/handouts": "handouts read back",
-    '-e ".[lab]"': "JupyterLab (set-up, headless)",  # on a fresh clone, the set-up comes first
-    "tests/lab": "JupyterLab (set-up, headless)",
+    "handouts-check lab-test": "handouts (both editions, read back) beside JupyterLab (set-up, headless)",
 }
 EXECUTED = re.compile(r"(\S+\.ipynb): Executed notebook in ([\d.]+) seconds")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
