@@ -24,7 +24,7 @@ COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
 SIDE_BY_SIDE := --no-print-directory -j2 --output-sync=target
 
 .DEFAULT_GOAL := book
-.PHONY: book test unit notebooks build-check build-check-en build-check-zh browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve screenshots handouts handouts-en handouts-zh handouts-check student
+.PHONY: book test unit notebooks build-check build-check-en build-check-zh browser pdf pdf-en pdf-zh lint serve lab lab-test outputs bench clean check-tools rebuild-venv singlehtml gettext translations translations-check slides slides-serve screenshots handouts handouts-en handouts-zh handouts-check handouts-check-en handouts-check-zh student
 
 # --- set-up -----------------------------------------------------------------------
 # A venv whose Python no longer runs (a dangling .venv/bin/python after Python was
@@ -123,14 +123,15 @@ book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
 # In three parts after the first three. The builds side by side: each Sphinx build keeps one
-# core busy. Then the browser suite and the PDFs (each keeps both busy). Then the handouts and
-# the JupyterLab test side by side: that test leaves a core idle about a third of its minute.
+# core busy. Then the browser suite and the PDFs (each keeps both busy). Then three at once:
+# the JupyterLab test, which leaves a core idle about a third of its minute, beside each
+# edition's handouts, made and read back.
 # (JUST_RAN: phony targets that have just run, not to be run again by the later parts.)
 JUST_RAN := -o notebooks -o build-check -o build-check-en -o build-check-zh -o singlehtml
 test: lint unit notebooks
 	$(MAKE) $(SIDE_BY_SIDE) -o notebooks build-check singlehtml slides translations-check
 	$(MAKE) --no-print-directory $(JUST_RAN) browser pdf
-	$(MAKE) $(SIDE_BY_SIDE) $(JUST_RAN) handouts-check lab-test
+	$(MAKE) --no-print-directory -j3 --output-sync=target $(JUST_RAN) lab-test handouts-check-en handouts-check-zh
 
 # --- the parts of `make test` -------------------------------------------------------
 lint: $(TEST_SETUP)
@@ -250,20 +251,28 @@ $(BOTH_EDITIONS): | $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
 
-handouts: $(TEST_SETUP) $(CHROMIUM) $(CJK_FONTS) | $(BOTH_EDITIONS)
+handouts:
 	$(MAKE) $(SIDE_BY_SIDE) handouts-en handouts-zh
 
-handouts-en:
+HANDOUTS_NEEDS := $(TEST_SETUP) $(CHROMIUM) $(CJK_FONTS) | $(BOTH_EDITIONS)
+handouts-en: $(HANDOUTS_NEEDS)
 	$(PY) tools/handouts.py
 
-handouts-zh:
+handouts-zh: $(HANDOUTS_NEEDS)
 	$(PY) tools/handouts.py --language zh_CN
 
 # The sheets read back (tests/handouts): no answer on an exercise sheet, numbers as in the
 # book, math typeset, PDF pages, page numbers, bookmarks; for each edition, in its words.
-handouts-check: build-check handouts
-	$(VENV)/bin/pytest tests/handouts -n 2
-	MOMENTUM_HANDOUTS_LANGUAGE=zh_CN $(VENV)/bin/pytest tests/handouts -n 2
+# Each edition's sheets are read back as soon as they are made, side by side (one process
+# each: pytest-xdist's workers would start longer than the checks take).
+handouts-check:
+	$(MAKE) $(SIDE_BY_SIDE) handouts-check-en handouts-check-zh
+
+handouts-check-en: handouts-en
+	$(VENV)/bin/pytest tests/handouts
+
+handouts-check-zh: handouts-zh
+	MOMENTUM_HANDOUTS_LANGUAGE=zh_CN $(VENV)/bin/pytest tests/handouts
 
 # Student notebooks: each chapter without its solution cells (nbconvert's
 # TagRemovePreprocessor, cell tag "solution"), in _build/student.
