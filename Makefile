@@ -19,6 +19,8 @@ CHROMIUM := /usr/bin/chromium
 SUDO    = $(if $(filter 0,$(shell id -u)),,sudo -E)
 PORT   ?= 8000
 COMMITTED_OUTPUTS := _build/config-committed-outputs.yml
+# A build of the book that renders the committed outputs (executes nothing).
+BUILD_FROM_OUTPUTS = $(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
 # Two targets at once (make's own jobs, each target's output kept together): parts of the
 # suite that each keep one core busy, on a 2-core machine.
 SIDE_BY_SIDE := --no-print-directory -j2 --output-sync=target
@@ -107,7 +109,7 @@ $(CHROMIUM):
 # needs them to show the Chinese pages in the browser tests and to embed them in the
 # Chinese PDF. Readers' own systems bring their own CJK fonts.
 CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
-$(CJK_FONTS):
+$(CJK_FONTS): | $(CHROMIUM)  # (one apt-get at a time: apt holds a lock)
 	@command -v apt-get >/dev/null || { echo "install Noto CJK fonts ($(CJK_FONTS)) for the Chinese edition's browser tests and PDF"; exit 1; }
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
@@ -120,14 +122,14 @@ $(CJK_FONTS):
 # (tools/build_book.py --language zh_CN): the notebooks run once.
 book: $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
 	$(PY) tools/build_book.py
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
+	$(BUILD_FROM_OUTPUTS) --language zh_CN
 
 # In three parts after the first three. The builds side by side: each Sphinx build keeps one
 # core busy. Then the browser suite and the PDFs (each keeps both busy). Then three at once:
 # the JupyterLab test, which leaves a core idle about a third of its minute, beside each
 # edition's handouts, made and read back.
 # (JUST_RAN: phony targets that have just run, not to be run again by the later parts.)
-JUST_RAN := -o notebooks -o build-check -o build-check-en -o build-check-zh -o singlehtml
+JUST_RAN = -o notebooks -o build-check -o build-check-en -o build-check-zh -o singlehtml -o $(BOTH_EDITIONS)
 test: lint unit notebooks
 	$(MAKE) $(SIDE_BY_SIDE) -o notebooks build-check singlehtml slides translations-check
 	$(MAKE) --no-print-directory $(JUST_RAN) browser pdf
@@ -153,9 +155,9 @@ notebooks: $(TEST_SETUP)
 # The Chinese edition goes into the English site (_build/html/zh), so after it.
 build-check: build-check-zh
 build-check-en: notebooks $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
+	$(BUILD_FROM_OUTPUTS)
 build-check-zh: build-check-en
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
+	$(BUILD_FROM_OUTPUTS) --language zh_CN
 
 # --- the Chinese edition ------------------------------------------------------------
 # After changing English text: extract its messages (Sphinx's gettext builder, through
@@ -188,7 +190,7 @@ $(COMMITTED_OUTPUTS): _config.yml
 # build-check, whose Sphinx environment it reuses): what the PDF prints, and what the
 # browser tests' print checks read.
 singlehtml: build-check-en
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml
+	$(BUILD_FROM_OUTPUTS) --builder singlehtml
 
 # The built site in headless Chromium, offline; the per-page reader checks (laptop in light
 # and dark mode: offline, math, images, links, axe-core; phone; footer) visit both editions,
@@ -220,7 +222,7 @@ pdf-en:
 	$(VENV)/bin/pytest tests/pdf
 
 pdf-zh:
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --builder singlehtml --language zh_CN
+	$(BUILD_FROM_OUTPUTS) --builder singlehtml --language zh_CN
 	$(PY) tools/print_pdf.py --site _build/singlehtml-zh_CN --output _build/momentum-zh.pdf
 	MOMENTUM_PDF=_build/momentum-zh.pdf MOMENTUM_SINGLEHTML=_build/singlehtml-zh_CN \
 	  $(VENV)/bin/pytest tests/pdf -k "not _fails"
@@ -248,13 +250,13 @@ slides-serve: $(SLIDES)
 # (The Chinese edition is built after the English: its page stands for both.)
 BOTH_EDITIONS := _build/html/zh/index.html
 $(BOTH_EDITIONS): | $(BOOK_SETUP) $(MATH_ASSETS) $(COMMITTED_OUTPUTS)
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS)
-	$(PY) tools/build_book.py --config $(COMMITTED_OUTPUTS) --language zh_CN
-
-handouts:
-	$(MAKE) $(SIDE_BY_SIDE) handouts-en handouts-zh
+	$(BUILD_FROM_OUTPUTS)
+	$(BUILD_FROM_OUTPUTS) --language zh_CN
 
 HANDOUTS_NEEDS := $(TEST_SETUP) $(CHROMIUM) $(CJK_FONTS) | $(BOTH_EDITIONS)
+handouts: $(HANDOUTS_NEEDS)
+	$(MAKE) $(SIDE_BY_SIDE) handouts-en handouts-zh
+
 handouts-en: $(HANDOUTS_NEEDS)
 	$(PY) tools/handouts.py
 
@@ -265,8 +267,9 @@ handouts-zh: $(HANDOUTS_NEEDS)
 # book, math typeset, PDF pages, page numbers, bookmarks; for each edition, in its words.
 # Each edition's sheets are read back as soon as they are made, side by side (one process
 # each: pytest-xdist's workers would start longer than the checks take).
-handouts-check:
-	$(MAKE) $(SIDE_BY_SIDE) handouts-check-en handouts-check-zh
+# On its own, from sites built afresh (build-check), as make test's last part has them.
+handouts-check: build-check $(HANDOUTS_NEEDS)
+	$(MAKE) $(SIDE_BY_SIDE) -o build-check handouts-check-en handouts-check-zh
 
 handouts-check-en: handouts-en
 	$(VENV)/bin/pytest tests/handouts

@@ -264,6 +264,23 @@ def test_browser_tests_and_pdf_get_the_single_page_build(project):
         False, True]  # the English single page once (the browser tests and the PDF share it), then the Chinese
 
 
+def test_make_test_builds_each_edition_and_single_page_once(project):
+    """make test runs in parts (sub-makes); the targets the first part has run are not run
+    again by the later ones: each Sphinx build of the committed outputs appears once, nbval
+    once, and each edition's handouts are made once and read back once."""
+    stamp_everything(project)
+    plan = make(project, "-n", "test").stdout.splitlines()
+    builds = [line.split("--config _build/config-committed-outputs.yml")[1].strip() for line in plan
+              if "tools/build_book.py --config" in line]
+    assert sorted(builds) == ["", "--builder singlehtml", "--builder singlehtml --language zh_CN", "--language zh_CN"]
+    assert sum("--nbval" in line for line in plan) == 1
+    assert sum("pytest tests/browser" in line for line in plan) == 1
+    assert [line for line in plan if "tools/handouts.py" in line or "pytest tests/handouts" in line] == [
+        ".venv/bin/python tools/handouts.py", ".venv/bin/pytest tests/handouts",
+        ".venv/bin/python tools/handouts.py --language zh_CN",
+        "MOMENTUM_HANDOUTS_LANGUAGE=zh_CN .venv/bin/pytest tests/handouts"]
+
+
 def test_failed_build_keeps_the_last_good_site(project, monkeypatch, capsys):
     site = project / "_build/html"
     site.mkdir(parents=True)

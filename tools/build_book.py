@@ -66,7 +66,7 @@ def edition_config(config: Path, language: str = "en") -> dict:
     """The book's configuration file as the build of an edition reads it: local extension
     folders made absolute (Jupyter Book resolves them from the configuration file's folder);
     for another language than English, that edition's settings and language, and the
-    committed outputs (no execution). Also the handouts' builds (tools/handouts.py)."""
+    committed outputs (no execution)."""
     settings = yaml.safe_load(config.read_text()) or {}
     if language != "en":
         settings = edition_settings(settings, language)

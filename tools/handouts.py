@@ -324,7 +324,7 @@ def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_she
         fragment.find("h2").decompose()  # "4.5 Exercises": the sheet's own heading says it
         for script in fragment.select("script"):
             script.decompose()
-        for solution in fragment.select("div.solution"):
+        for solution in fragment.select(SOLUTION):
             solution["class"] = [c for c in solution.get("class", []) if c not in ("dropdown", "toggle")]
         wrapper = document.new_tag("section", attrs={"class": "handout-chapter", "id": f"chapter-{chapter.key}"})
         if book_sheet:
@@ -467,6 +467,11 @@ def main(argv: list[str] | None = None) -> int:
     args.output = args.output or OUTPUT / edition
     if not (site / "index.html").is_file():
         parser.error(f"no built website in {site}: build the book first (make book, or make build-check)")
+    built = (site / "index.html").stat().st_mtime
+    chapters = sorted((args.book / "chapters").glob("*.ipynb"))
+    if newer := [path.name for path in chapters if path.stat().st_mtime > built]:
+        print(f"warning: {site} was built before {', '.join(newer[:3])}{' ...' if len(newer) > 3 else ''} changed: "
+              "the sheets show the site as built (make build-check, or make book, builds it afresh)", file=sys.stderr)
     started = time.perf_counter()
     book = args.book.resolve()
     settings = edition_settings(yaml.safe_load((book / "_config.yml").read_text()) or {}, language)

@@ -289,9 +289,19 @@ _MATH_AND_CODE_CONTRAST_JS = """([math, code]) => {
 
 
 MATHML = ".katex-mathml"  # what screen readers read; drawn nowhere (clipped to nothing)
+MATH_BOXES = "div.math, .katex-display"  # displayed math, which scrolls inside its box when too wide
+# axe's scrollable-region-focusable rule, for the boxes of displayed math (whose width it no
+# longer sees once the drawn math is set aside): a box that scrolls sideways must be reachable
+# by keyboard (focusable itself, or holding something focusable), or a keyboard user cannot
+# scroll it.
+_UNREACHABLE_SCROLLING_MATH_JS = """(boxes) => [...document.querySelectorAll(boxes)]
+  .filter(box => ['auto', 'scroll'].includes(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1)
+  .filter(box => box.tabIndex < 0 && !box.closest('[tabindex]:not([tabindex="-1"])')
+                 && !box.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])'))
+  .map(box => box.textContent.trim().slice(0, 40))"""
 # Elements taken out of the page while axe-core runs (each swapped for an empty comment) and
-# put back afterwards, innermost first: axe copies the whole page into its own tree before
-# every run, excluded parts too, and the drawn math alone is 44% of chapter 5's elements.
+# put back afterwards (the last set aside first): axe copies the whole page into its own tree
+# before every run, excluded parts too, and the drawn math alone is 44% of chapter 5's elements.
 _SET_ASIDE_JS = """selector => { (window.__setAside ||= []).push([...document.querySelectorAll(selector)]
   .map(element => { const mark = document.createComment(''); element.replaceWith(mark); return [mark, element]; }));
 }"""
@@ -312,11 +322,13 @@ def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     """Every axe-core violation, of any impact (of the named ``rules`` only, if given), one
     line per rule with its first targets.
 
-    axe never sees the drawn math (``DRAWN_MATH``): screen readers skip it and read the
-    MathML, which axe checks. Its color-contrast rule sees neither math nor code: the drawn
-    math and code (``CODE``) are measured by ``_MATH_AND_CODE_CONTRAST_JS`` instead, and the
-    MathML is never drawn. Both are set aside while axe runs (``set_aside``): chapter 5's
-    checks took 18 s with them in place and excluded, 10 s without the drawn math."""
+    axe never sees the drawn math (``DRAWN_MATH``), which is set aside while it runs
+    (``set_aside``): screen readers skip it and read the MathML, which axe checks. Its
+    color-contrast rule sees neither math nor code: for that run the MathML (never drawn) and
+    the code (``CODE``) are set aside too, and the drawn math and code are measured by
+    ``_MATH_AND_CODE_CONTRAST_JS`` instead. Formulas too wide for their box are checked by
+    ``_UNREACHABLE_SCROLLING_MATH_JS`` (axe's scrollable-region-focusable rule needs them
+    drawn). Chapter 5's checks took 18 s with math and code in place and excluded, 8 s so."""
     from axe_playwright_python.sync_playwright import Axe
 
     def run(options: dict) -> list[dict]:
@@ -326,6 +338,10 @@ def axe_problems(page, rules: list[str] | None = None) -> list[str]:
     contrast = rules is None or "color-contrast" in rules
     if contrast and (own := page.evaluate(_MATH_AND_CODE_CONTRAST_JS, [DRAWN_MATH, CODE])):
         problems.append(f"color-contrast ({len(own)} formulas or code colours): {own[:3]}")
+    if (rules is None or "scrollable-region-focusable" in rules) and (
+            wide := page.evaluate(_UNREACHABLE_SCROLLING_MATH_JS, MATH_BOXES)):
+        problems.append(f"scrollable-region-focusable ({len(wide)} formulas): a formula scrolls sideways in a box "
+                        f"that a keyboard cannot reach: {wide[:3]}")
     with set_aside(page, [DRAWN_MATH]):
         if rules is None:
             violations += run({"rules": {"color-contrast": {"enabled": False}}})

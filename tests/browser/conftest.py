@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 from offline_browser import CHROMIUM, launch, serve, wait_for_math
-from sites import EDITIONS, FIXTURES, SINGLE_PAGE, SINGLEHTML, SITE, VIEWPORT_HEIGHT
+from sites import CHINESE, FIXTURES, SINGLE_PAGE, SINGLEHTML, SITE, VIEWPORT_HEIGHT
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make` (dev extra)")
 
@@ -32,12 +32,11 @@ def single_server():
 
 
 @pytest.fixture(scope="session")
-def editions_server():
-    """Both editions served as a host serves them: English at the root, Chinese in zh/."""
-    if not (EDITIONS / "zh" / "index.html").exists():
-        pytest.fail(f"no Chinese edition in {EDITIONS / 'zh'}: `make book` builds it")
-    with serve(EDITIONS) as base:
-        yield base
+def chinese_server(server):
+    """The site, which must hold the Chinese edition (in zh/, as `make book` builds it)."""
+    if not (SITE / CHINESE / "index.html").exists():
+        pytest.fail(f"no Chinese edition in {SITE / CHINESE}: `make book` builds it")
+    return server
 
 
 @pytest.fixture(scope="session")

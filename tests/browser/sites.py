@@ -5,9 +5,7 @@ absolute), so the suite can run against a private build:
 
 * ``MOMENTUM_SITE`` — the HTML build (default ``_build/html``, which holds the Chinese
   edition in ``zh/``: the per-page reader checks visit the pages of both);
-* ``MOMENTUM_SINGLEHTML`` — the single-page build (default ``_build/singlehtml``);
-* ``MOMENTUM_HTML`` — the folder holding both editions, English and ``zh/`` (default
-  ``_build/html``), served whole for the Chinese edition's checks.
+* ``MOMENTUM_SINGLEHTML`` — the single-page build (default ``_build/singlehtml``).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / os.environ.get("MOMENTUM_SITE", "_build/html")
 SINGLEHTML = ROOT / os.environ.get("MOMENTUM_SINGLEHTML", "_build/singlehtml")
-EDITIONS = ROOT / os.environ.get("MOMENTUM_HTML", "_build/html")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Screenshots; the Chinese edition's in test-artifacts/zh.
 ARTIFACTS = ROOT / "test-artifacts"

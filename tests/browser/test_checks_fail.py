@@ -110,6 +110,12 @@ def test_math_and_code_contrast_is_checked_though_axe_skips_them(visit, fixture_
     assert "code contrast 1.81:1 < 4.5:1 (rgb(187, 187, 187) on rgb(248, 248, 248)): # a comment" in problems[0]
 
 
+def test_a_wide_formula_out_of_keyboard_reach_is_reported(visit, fixture_server):
+    problems = axe_problems(visit("wide_formula.html", base=fixture_server).page)
+    assert len(problems) == 1 and problems[0].startswith("scrollable-region-focusable (1 formulas): "), problems
+    assert "θ_{t+1} = θ_t − η∇J(θ_t)" in problems[0]
+
+
 def test_image_and_link_checks_report_what_does_not_load(visit, fixture_server):
     page = visit("broken_links.html", base=fixture_server).page
     assert image_problems(page) == [f"image did not load: {fixture_server}missing-figure.png"]

@@ -17,17 +17,17 @@ from conftest import PageVisit
 
 
 @pytest.mark.parametrize("path", ["chapters/04_worked_example.html", "chapters/glossary.html"])
-def test_language_links_go_back_and_forth(browser, editions_server, path):
-    visit = PageVisit(browser, editions_server, f"zh/{path}")
+def test_language_links_go_back_and_forth(browser, chinese_server, path):
+    visit = PageVisit(browser, chinese_server, f"zh/{path}")
     try:
         visit.page.locator("p.edition-switch a").click()
         visit.page.wait_for_load_state("load")
-        assert visit.page.url == urljoin(editions_server, path)
+        assert visit.page.url == urljoin(chinese_server, path)
         back = visit.page.locator("p.edition-switch a")
         assert back.inner_text() == "中文"
         back.click()
         visit.page.wait_for_load_state("load")
-        assert visit.page.url == urljoin(editions_server, f"zh/{path}")
+        assert visit.page.url == urljoin(chinese_server, f"zh/{path}")
         assert visit.errors == [] and visit.failed == [] and visit.blocked == []
     finally:
         visit.close()
@@ -35,8 +35,8 @@ def test_language_links_go_back_and_forth(browser, editions_server, path):
 
 @pytest.mark.parametrize(("query", "page"), [("动量", "chapters/01_why_momentum.html"),
                                              ("临界阻尼", "chapters/04_worked_example.html")])
-def test_search_finds_chinese_terms(browser, editions_server, query, page):
-    visit = PageVisit(browser, editions_server, f"zh/search.html?q={query}")
+def test_search_finds_chinese_terms(browser, chinese_server, query, page):
+    visit = PageVisit(browser, chinese_server, f"zh/search.html?q={query}")
     try:
         results = visit.page.locator("#search-results ul.search li a")
         results.first.wait_for(timeout=30_000)

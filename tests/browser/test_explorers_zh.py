@@ -9,8 +9,8 @@ no English word of three or more letters is left but the allowed names. The data
 compares it with the package, and the English page of the same explorer keeps its English
 labels.
 
-The editions are served from ``MOMENTUM_HTML`` (the folder holding the English site and
-``zh/``; default ``_build/html``; the ``editions_server`` fixture of conftest.py), so the
+Both editions are served from the site (``MOMENTUM_SITE``, which holds the Chinese edition
+in ``zh/``; default ``_build/html``; the ``chinese_server`` fixture of conftest.py), so the
 check can run against a private copy.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sites import EDITIONS
+from sites import CHINESE, SITE
 from test_explorers import ExplorerVisit
 
 import momentum as m
@@ -113,11 +113,11 @@ def statuses_and_regimes(data, shows_regime: bool = True) -> tuple[list[str], li
 
 
 @pytest.fixture
-def open_page(browser, editions_server):
+def open_page(browser, chinese_server):
     visits = []
 
     def open_(path: str, cls=ExplorerVisit) -> ExplorerVisit:
-        visits.append(cls(browser, editions_server, path))
+        visits.append(cls(browser, chinese_server, path))
         return visits[-1]
 
     yield open_
@@ -224,7 +224,7 @@ class PlantedVisit(ExplorerVisit):
 
     def _route(self, route) -> None:
         if route.request.url.endswith("/_static/explorers/ui.js"):
-            source = (EDITIONS / "zh" / "_static" / "explorers" / "ui.js").read_text()
+            source = (SITE / CHINESE / "_static" / "explorers" / "ui.js").read_text()
             planted = source.replace('"optimal tuning": "最优调参",', "", 1)
             assert planted != source, "the planted defect no longer applies to ui.js"
             route.fulfill(body=planted, content_type="text/javascript")

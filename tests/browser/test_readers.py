@@ -58,7 +58,7 @@ BIBLIOGRAPHY = "chapters/references.html"  # lists the works in their own langua
 
 # The longest checks first (the biggest pages: most elements for axe-core), so that the
 # workers of a parallel run finish together.
-BIGGEST_FIRST = sorted(READER_PAGES, key=lambda path: -(SITE / path).stat().st_size) if SITE.is_dir() else PAGES
+BIGGEST_FIRST = sorted(READER_PAGES, key=lambda path: -(SITE / path).stat().st_size) if SITE.is_dir() else READER_PAGES
 
 
 @pytest.mark.parametrize("path", BIGGEST_FIRST)
