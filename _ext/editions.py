@@ -36,6 +36,9 @@ from sphinx.search import zh as chinese_search
 
 EDITIONS = {"en": ("English", "en", ""), "zh_CN": ("中文", "zh-CN", "zh/")}  # name, hreflang, folder
 MARKS = {"zh_CN": {"open question": "开放题", "paper": "纸笔", "code": "编程"}}
+# The search box's placeholder, a setting of Jupyter Book's (html_theme_options.search_bar_text)
+# rather than a translatable string of the theme's.
+SEARCH_BAR_TEXT = {"zh_CN": "搜索本书……"}
 TOC_CAPTIONS = {"zh_CN": {"Momentum": "动量法", "Theory and practice": "理论与实践",
                           "For readers and teachers": "读者与教师", "Reference": "参考资料", "Appendix": "附录"}}
 
@@ -117,9 +120,16 @@ def glue_in_translations(role_class: type) -> None:
     role_class.run = run_anywhere
 
 
+def translate_search_bar(app, config) -> None:
+    """The search box's placeholder in the edition's language."""
+    if text := SEARCH_BAR_TEXT.get(config.language):
+        config.html_theme_options = {**config.html_theme_options, "search_bar_text": text}
+
+
 def setup(app) -> dict[str, Any]:
     for role_class in (glue_roles.PasteRoleAny, glue_roles.PasteTextRole, glue_roles.PasteMarkdownRole):
         glue_in_translations(role_class)
+    app.connect("config-inited", translate_search_bar)
     app.connect("html-page-context", add_switch)
     app.connect("doctree-read", translate_toc_captions)
     app.connect("doctree-read", detach_translations)

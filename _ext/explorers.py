@@ -24,12 +24,14 @@ Tested by ``tests/browser/test_explorers.py`` (numbers against ``momentum.run`` 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.errors import ExtensionError
+from sphinx.locale import _
 from sphinx.util.fileutil import copy_asset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,10 +49,10 @@ class ExplorerNode(nodes.General, nodes.Element):
 
 def visit_explorer_html(self, node: ExplorerNode) -> None:
     name = node["name"]
-    self.body.append(
-        f'<div class="momentum-explorer" data-explorer="{name}" role="group" aria-label="Live explorer: {name}">'
-        "<noscript><p>This live explorer needs JavaScript; the figure beside it shows the same "
-        "computation.</p></noscript></div>\n")
+    label = html.escape(_("Live explorer: {name}").format(name=name))
+    needs_js = html.escape(_("This live explorer needs JavaScript; the figure beside it shows the same computation."))
+    self.body.append(f'<div class="momentum-explorer" data-explorer="{name}" role="group" aria-label="{label}">'
+                     f"<noscript><p>{needs_js}</p></noscript></div>\n")
     raise nodes.SkipNode
 
 

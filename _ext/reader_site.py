@@ -15,9 +15,12 @@ Tested by ``tests/browser/test_readers.py``.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
+
+from sphinx.locale import _
 
 THEME = Path(__file__).resolve().parents[1] / "assets" / "theme"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -37,8 +40,8 @@ def link_images(body: str) -> str:
             depth += 1
         elif depth == 0 and (src := _SRC.search(tag)) and not src.group(1).startswith("data:"):
             out.append(body[last:match.start()])
-            out.append(f'<a class="reader-full-size" href="{src.group(1)}" title="Open the figure full size">'
-                       f"{tag}</a>")
+            title = html.escape(_("Open the figure full size"))
+            out.append(f'<a class="reader-full-size" href="{src.group(1)}" title="{title}">{tag}</a>')
             last = match.end()
     out.append(body[last:])
     return "".join(out)

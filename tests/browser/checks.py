@@ -408,7 +408,16 @@ _PROSE_JS = """() => {
   return copy.innerText;
 }"""
 # Latin words the Chinese footer keeps: names, not English.
-FOOTER_NAMES = {"Copyright", "CC", "BY", "MIT"}
+FOOTER_NAMES = {"CC", "BY", "MIT"}
+# Interface labels that stay English in every edition: written into sphinx-book-theme's
+# templates and sphinx-togglebutton's script, not taken from a catalogue.
+UPSTREAM_ENGLISH = {"Main", "Page", "Toggle hidden content", "Toggle primary sidebar", "Toggle secondary sidebar"}
+# The interface's labels: not those of cross-references, which carry their target's own name
+# (an API object, a cited work in its own language).
+_LABELS_JS = """() => [...document.querySelectorAll('[title], [aria-label], [placeholder], [data-bs-title]')]
+  .filter(e => !e.matches('a.reference'))
+  .flatMap(e => ['title', 'aria-label', 'placeholder', 'data-bs-title'].map(a => e.getAttribute(a)))
+  .filter(Boolean)"""
 
 
 def chinese_share(text: str) -> float:
@@ -420,14 +429,18 @@ def chinese_share(text: str) -> float:
 def chinese_edition_problems(page, server: str, site: Path, path: str, prose: bool = True) -> list[str]:
     """A page of the Chinese edition (``zh/`` + ``path``, served at ``server`` from ``site``):
     at least 60% of its prose in Chinese (if ``prose``: the bibliography lists works in their
-    own language), no English in the footer (tools/build_book.py's EDITION_SETTINGS), and a
-    language link to the same page in English, which links back."""
+    own language), no English in the footer (tools/build_book.py's EDITION_SETTINGS) nor in
+    the interface's labels (locales/zh_CN/LC_MESSAGES/sphinx.po), and a language link to the
+    same page in English, which links back."""
     problems = []
     if prose and (share := chinese_share(page.evaluate(_PROSE_JS))) < 0.6:
         problems.append(f"only {share:.0%} of the prose is Chinese")
     footer = page.locator("footer.bd-footer-content").inner_text()
     if english := set(LATIN_WORD.findall(footer)) - FOOTER_NAMES:
         problems.append(f"English in the footer ({sorted(english)}): {footer!r}")
+    labels = {label for label in page.evaluate(_LABELS_JS) if LATIN_WORD.search(label) and not CJK.search(label)}
+    if english := sorted(labels - UPSTREAM_ENGLISH - FOOTER_NAMES):
+        problems.append(f"English interface labels (title, aria-label, placeholder): {english[:5]}")
     link = page.locator("p.edition-switch a")
     if not link.count() or link.get_attribute("hreflang") != "en":
         return [*problems, "no language link to the English page (hreflang=en)"]

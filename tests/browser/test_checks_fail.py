@@ -170,9 +170,10 @@ def test_chinese_share_counts_words():
 def test_chinese_edition_check_reports_english_and_a_wrong_language_link(visit, fixture_server):
     page = visit("zh/half_translated.html", base=fixture_server).page
     problems = chinese_edition_problems(page, fixture_server, FIXTURES, "half_translated.html")
-    assert len(problems) == 4, problems
+    assert len(problems) == 5, problems
     assert re.fullmatch(r"only \d+% of the prose is Chinese", problems[0]), problems[0]
-    assert problems[1].startswith("English in the footer (['By', 'Momentum', 'authors', 'book', 'the'])")
-    assert problems[2] == (f"the language link goes to {fixture_server}clean.html, "
+    assert problems[1].startswith("English in the footer (['By', 'Copyright', 'Momentum', 'authors', 'book', 'the'])")
+    assert problems[2] == "English interface labels (title, aria-label, placeholder): ['Book home']"
+    assert problems[3] == (f"the language link goes to {fixture_server}clean.html, "
                            f"not to {fixture_server}half_translated.html")
-    assert problems[3] == "half_translated.html does not link back to zh/half_translated.html"
+    assert problems[4] == "half_translated.html does not link back to zh/half_translated.html"
