@@ -4,8 +4,8 @@ reader back and forth, and the search finds Chinese terms.
 Every page's own checks run in its reader visit (tests/browser/test_readers.py, whose
 READER_PAGES hold both editions): offline, no console errors, math typeset, images and
 links, no raw TeX or Markdown, figures, no sideways scrolling at 390 px, axe-core in light
-and dark mode, and for the Chinese pages checks.chinese_edition_problems: Chinese prose
-and footer, a language link to the same page in English, which links back.
+and dark mode, and for the Chinese pages checks.chinese_edition_problems: Chinese prose,
+footer and interface labels, a language link to the same page in English, which links back.
 """
 
 from __future__ import annotations

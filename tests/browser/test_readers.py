@@ -13,8 +13,8 @@ On every page of the table of contents, in both editions (English, and the Chine
 * axe-core reports no accessibility violation, in the light and (switched on with the
   theme's button) the dark colour mode; typeset math and code reach 4.5:1 contrast in both;
 * the footer names the licences of the text and the code;
-* a page of the Chinese edition reads in Chinese (prose and footer) and links to the same
-  page in English, which links back.
+* a page of the Chinese edition reads in Chinese (prose, footer, interface labels) and
+  links to the same page in English, which links back.
 
 With ``MOMENTUM_SCREENSHOTS=1`` (``make screenshots``), full-page screenshots of every chapter
 at both widths go to ``test-artifacts/`` (``test-artifacts/zh/`` for the Chinese edition).
@@ -66,8 +66,8 @@ def test_on_a_laptop(visit, server, path):
     """1280 px, light mode: no raw syntax, readable figures, nothing sideways (every table and
     code cell fits); scrolled to the end (lazy images and explorers load), the page works
     offline (no console error, failed or outside request), math typeset, images loaded,
-    links resolve; no accessibility violation; on a page of the Chinese edition, Chinese prose
-    and footer, and a language link to the same page in English. Then dark mode, switched on
+    links resolve; no accessibility violation; on a page of the Chinese edition, Chinese prose,
+    footer and interface labels, and a language link to the same page in English. Then dark mode, switched on
     with the theme's button: axe-core's contrast rule (the only one that depends on the
     colour mode)."""
     visited = visit(path, width=1280)
