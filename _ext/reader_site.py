@@ -70,6 +70,11 @@ def citation_roles(body: str) -> str:
 def add_page_fixes(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     if "body" in context:
         context["body"] = citation_roles(blank_dataframe_corners(link_images(context["body"])))
+    # The home link's name, for templates/navbar-logo.html: translated here, from the interface
+    # catalogue (locales/<language>/LC_MESSAGES/sphinx.po), since a `_()` in our templates would
+    # put it in the gettext builder's sphinx.pot, where `make translations` would obsolete the
+    # catalogue's other entries.
+    context["reader_home_label"] = _("Book home")
 
 
 def add_theme_assets(app, config) -> None:
