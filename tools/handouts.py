@@ -37,7 +37,7 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -136,7 +136,7 @@ class Chapter:
     docname: str  # "chapters/04_worked_example"
     number: str  # "4", the book's chapter number ("" for an unnumbered page)
     title: str  # "A worked example"
-    sections: dict[str, str] = field(default_factory=dict)  # {kind: the built "Exercises" section's HTML}
+    section: str  # the built "Exercises" section's HTML, solutions included
     language: str = "en"
 
     @property
@@ -202,14 +202,6 @@ def heading_text(heading: Tag) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def without_solutions(section: str) -> str:
-    """A built "Exercises" section with sphinx-exercise's solution blocks taken out."""
-    fragment = BeautifulSoup(section, "html.parser")
-    for solution in fragment.select(SOLUTION):
-        solution.decompose()
-    return str(fragment)
-
-
 def chapters_with_exercises(book: Path, site: Path, language: str = "en") -> list[Chapter]:
     """The pages of the book (in reading order) that have an "Exercises" section holding
     sphinx-exercise's exercises, with their number and title."""
@@ -228,8 +220,7 @@ def chapters_with_exercises(book: Path, site: Path, language: str = "en") -> lis
         chapters.append(Chapter(
             key=match[1] if (match := re.match(r"^(\d+)_", stem)) else stem, docname=docname,
             number=number_tag.get_text(strip=True).rstrip(".") if number_tag else "",
-            title=heading_text(h1) or stem,
-            sections={"exercises": without_solutions(section), "solutions": section}, language=language))
+            title=heading_text(h1) or stem, section=section, language=language))
     return chapters
 
 
@@ -285,7 +276,7 @@ def tidy_links(sheet: BeautifulSoup) -> None:
             link.unwrap()
 
 
-def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_sheet: bool, book_title: str,
+def sheet_html(kind: str, title: str, chapters: list[Chapter], book_sheet: bool, book_title: str,
                copier: AssetCopier, stylesheets: list[str], note: str, language: str = "en",
                colophon: str = "") -> str:
     words = WORDS[language]
@@ -310,22 +301,25 @@ def sheet_html(kind: str, title: str, parts: list[tuple[Chapter, str]], book_she
     main.append(header)
     if book_sheet:
         contents = document.new_tag("ul", attrs={"class": "handout-contents"})
-        for chapter, section in parts:
-            numbers = exercise_numbers(section)
+        for chapter in chapters:
+            numbers = exercise_numbers(chapter.section)
             span = words["range" if len(numbers) > 1 else "single"].format(first=numbers[0], last=numbers[-1])
             colon = ": " if language == "en" else "："
             item = BeautifulSoup(f"<li><a href='#chapter-{chapter.key}'>{html.escape(chapter.heading)}</a>{colon}"
                                  f"{span}</li>", "html.parser")
             contents.append(item)
         main.append(contents)
-    for chapter, section in parts:
-        fragment = BeautifulSoup(section, "html.parser").section
+    for chapter in chapters:
+        fragment = BeautifulSoup(chapter.section, "html.parser").section
+        for solution in fragment.select(SOLUTION):  # sphinx-exercise's blocks: none on an exercise sheet,
+            if kind == "exercises":                 # unfolded on a solution sheet
+                solution.decompose()
+            else:
+                solution["class"] = [c for c in solution.get("class", []) if c not in ("dropdown", "toggle")]
         rebase(fragment, (copier.site / chapter.docname).parent, copier)
         fragment.find("h2").decompose()  # "4.5 Exercises": the sheet's own heading says it
         for script in fragment.select("script"):
             script.decompose()
-        for solution in fragment.select(SOLUTION):
-            solution["class"] = [c for c in solution.get("class", []) if c not in ("dropdown", "toggle")]
         wrapper = document.new_tag("section", attrs={"class": "handout-chapter", "id": f"chapter-{chapter.key}"})
         if book_sheet:
             heading = document.new_tag("h2")
@@ -362,12 +356,11 @@ def write_sheets(chapters: list[Chapter], site: Path, output: Path, book_title: 
         groups.append((BOOK_KEY, words["sheet"].format(kind=name, heading=words["every_chapter"]), chapters))
         for key, title, members in groups:
             note = words[f"note_{kind}"]
-            parts = [(chapter, chapter.sections[kind]) for chapter in members]
-            text = sheet_html(kind, title, parts, key == BOOK_KEY, book_title, copier, stylesheets, note, language,
+            text = sheet_html(kind, title, members, key == BOOK_KEY, book_title, copier, stylesheets, note, language,
                               colophon)
             path = output / f"{kind}-{key}.html"
             path.write_text(text, encoding="utf-8")
-            numbers = [number for _, section in parts for number in exercise_numbers(section)]
+            numbers = [number for chapter in members for number in exercise_numbers(chapter.section)]
             sheets.append(Sheet(kind, key, title, path, path.with_suffix(".pdf"), numbers))
     return sheets
 
@@ -468,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (site / "index.html").is_file():
         parser.error(f"no built website in {site}: build the book first (make book, or make build-check)")
     built = (site / "index.html").stat().st_mtime
-    chapters = sorted((args.book / "chapters").glob("*.ipynb"))
-    if newer := [path.name for path in chapters if path.stat().st_mtime > built]:
+    notebooks = sorted((args.book / "chapters").glob("*.ipynb"))
+    if newer := [path.name for path in notebooks if path.stat().st_mtime > built]:
         print(f"warning: {site} was built before {', '.join(newer[:3])}{' ...' if len(newer) > 3 else ''} changed: "
               "the sheets show the site as built (make build-check, or make book, builds it afresh)", file=sys.stderr)
     started = time.perf_counter()
