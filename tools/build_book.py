@@ -62,28 +62,22 @@ def edition_settings(settings: dict, language: str) -> dict:
     return merged
 
 
-def edition_config(config: Path, language: str = "en") -> dict:
-    """The book's configuration file as the build of an edition reads it: local extension
-    folders made absolute (Jupyter Book resolves them from the configuration file's folder);
-    for another language than English, that edition's settings and language, and the
-    committed outputs (no execution)."""
+def staged_config(config: Path, staging: Path, language: str = "en") -> Path:
+    """A copy of the book's configuration in which a failing cell is a warning (naming its
+    notebook) instead of an exception, with local extension folders made absolute
+    (Jupyter Book resolves them from the configuration file's folder). For another
+    language than English: that edition's settings and language, and the committed outputs
+    (no execution)."""
     settings = yaml.safe_load(config.read_text()) or {}
+    settings.setdefault("execute", {})["raise_on_error"] = False
     if language != "en":
         settings = edition_settings(settings, language)
-        settings.setdefault("execute", {})["execute_notebooks"] = "off"
+        settings["execute"]["execute_notebooks"] = "off"
         sphinx = settings.setdefault("sphinx", {}).setdefault("config", {})
         sphinx.update(language=language, **EDITION_SPHINX[language])
     extensions = settings.get("sphinx", {}).get("local_extensions") or {}
     for name, folder in extensions.items():
         extensions[name] = str((config.resolve().parent / folder).resolve())
-    return settings
-
-
-def staged_config(config: Path, staging: Path, language: str = "en") -> Path:
-    """A copy of the edition's configuration (``edition_config``) in which a failing cell
-    is a warning (naming its notebook) instead of an exception."""
-    settings = edition_config(config, language)
-    settings.setdefault("execute", {})["raise_on_error"] = False
     staging.mkdir(parents=True, exist_ok=True)
     path = staging / "config.yml"
     path.write_text(yaml.safe_dump(settings, sort_keys=False))
