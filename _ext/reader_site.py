@@ -32,6 +32,7 @@ _SRC = re.compile(r'\bsrc="([^"]+)"')
 def link_images(body: str) -> str:
     """Wrap every ``<img>`` that is not inside an ``<a>`` in a link to its own file."""
     out, depth, last = [], 0, 0
+    title = html.escape(_("Open the figure full size"))
     for match in _TAG.finditer(body):
         tag = match.group(0)
         if tag.lower().startswith("</a"):
@@ -40,7 +41,6 @@ def link_images(body: str) -> str:
             depth += 1
         elif depth == 0 and (src := _SRC.search(tag)) and not src.group(1).startswith("data:"):
             out.append(body[last:match.start()])
-            title = html.escape(_("Open the figure full size"))
             out.append(f'<a class="reader-full-size" href="{src.group(1)}" title="{title}">{tag}</a>')
             last = match.end()
     out.append(body[last:])

@@ -67,9 +67,9 @@ def test_on_a_laptop(visit, server, path):
     code cell fits); scrolled to the end (lazy images and explorers load), the page works
     offline (no console error, failed or outside request), math typeset, images loaded,
     links resolve; no accessibility violation; on a page of the Chinese edition, Chinese prose,
-    footer and interface labels, and a language link to the same page in English. Then dark mode, switched on
-    with the theme's button: axe-core's contrast rule (the only one that depends on the
-    colour mode)."""
+    footer and interface labels, and a language link to the same page in English. Then dark
+    mode, switched on with the theme's button: axe-core's contrast rule (the only one that
+    depends on the colour mode)."""
     visited = visit(path, width=1280)
     page = visited.page
     screenshot(page, path, 1280)
